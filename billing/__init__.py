@@ -1,0 +1,1 @@
+"""Billing: plans, Stripe customers, invoices and webhooks (public schema)."""

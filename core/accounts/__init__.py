@@ -1,0 +1,1 @@
+"""People: the user model shared by vendor staff (public schema) and a tenant's people."""

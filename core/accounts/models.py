@@ -1,0 +1,76 @@
+"""The user model: identity is a phone number in E.164, one account per schema."""
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .phone import normalize_phone, validate_e164
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, phone: str, name: str = "", password: str | None = None, **extra: Any) -> "User":
+        user = self.model(phone=normalize_phone(phone), name=name, **extra)
+        if extra.get("email"):
+            user.email = self.normalize_email(extra["email"])
+        if password:
+            user.set_password(password)
+        else:
+            # Members log in with one-time codes, never with a password.
+            user.set_unusable_password()
+        user.full_clean()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, name: str = "", password: str | None = None, **extra: Any) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(phone, name, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person in one schema: vendor staff in `public`, a tenant's people in its schema.
+
+    The same phone number in two tenants is two independent accounts that share nothing.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    phone = models.CharField(_("phone number"), max_length=16, unique=True, validators=[validate_e164])
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nb")
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("May log in to the administration site of this schema.")
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.phone and not self.phone.startswith("+"):
+            self.phone = normalize_phone(self.phone)
+        self.email = type(self).objects.normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else ""

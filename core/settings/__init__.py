@@ -1,0 +1,1 @@
+"""Settings per environment: base (shared), local (development), production and test."""

@@ -1,0 +1,246 @@
+"""Settings shared by every environment, all read from the environment (12-factor)."""
+
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set (it is required whenever DEBUG is off).")
+
+# --- Hosts and tenancy -------------------------------------------------------------------------
+
+# The public site lives on the bare domain, tenant `slug` at `{slug}.{BASE_DOMAIN}`.
+BASE_DOMAIN = env.str("BASE_DOMAIN", default="localhost").lower()
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env.list("EXTRA_ALLOWED_HOSTS", default=[])]
+
+# Apps whose tables live only in the public schema: tenants, onboarding, billing and vendor staff.
+# The identity apps (contenttypes, auth, accounts, sessions, API tokens) are deliberately in both lists: one
+# AUTH_USER_MODEL, one table per schema, so vendor staff live in `public` and a tenant's people in
+# the tenant's own schema (docs/adr/0003-identity-tables-in-every-schema.md).
+IDENTITY_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "core.accounts",
+    "django.contrib.sessions",
+    "rest_framework.authtoken",
+]
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "onboarding",
+    "billing",
+    *IDENTITY_APPS,
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "core",
+]
+TENANT_APPS = [
+    *IDENTITY_APPS,
+]
+INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "core.urls_public"
+ROOT_URLCONF = "core.urls_tenant"
+# search_path is set once per connection and tenant, not before every cursor.
+TENANT_LIMIT_SET_CALLS = True
+# How long a web process trusts its own copy of host -> tenant before asking the shared cache.
+# Changes to a Tenant or Domain clear it at once in the process that made them; this bounds how
+# long other processes may serve the old routing.
+TENANT_ROUTING_LOCAL_TTL = env.int("TENANT_ROUTING_LOCAL_TTL", default=10)
+
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+MIDDLEWARE = [
+    "core.health.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.TenantRoutingMiddleware",
+    "core.observability.SentryTenantMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.i18n.TenantLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "core.wsgi.application"
+ASGI_APPLICATION = "core.asgi.application"
+
+# --- Database ----------------------------------------------------------------------------------
+
+DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres://dugnad@127.0.0.1:54329/dugnad")}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Pooling is per session, never per transaction: search_path is session state
+# (docs/adr/0002-session-pooling.md). DATABASE_POOL turns on Django's native psycopg pool;
+# otherwise connections persist per thread for CONN_MAX_AGE seconds.
+if env.bool("DATABASE_POOL", default=False):
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": env.int("DATABASE_POOL_MIN", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX", default=10),
+        }
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Cache -------------------------------------------------------------------------------------
+
+REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def _cache(prefix: str, *, tenant_scoped: bool) -> dict[str, object]:
+    cache: dict[str, object] = (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+    )
+    cache["KEY_PREFIX"] = prefix
+    if tenant_scoped:
+        # Every key of the default cache starts with the current schema name, so no code can
+        # read another tenant's entry by formatting a key by hand.
+        cache["KEY_FUNCTION"] = "django_tenants.cache.make_key"
+        cache["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
+    return cache
+
+
+CACHES = {
+    "default": _cache("dugnad", tenant_scoped=True),
+    # Platform-level entries that belong to no tenant (host routing). Keys start with "platform",
+    # a reserved slug, so they can never collide with a tenant's keys.
+    "platform": _cache("platform", tenant_scoped=False),
+}
+
+# --- Celery ------------------------------------------------------------------------------------
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "redis://127.0.0.1:63799/0")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "Europe/Oslo"
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".dev" / "celerybeat-schedule")
+)
+# Periodic jobs are public-schema tasks that fan out one task per tenant; no scheduler reads
+# every schema (docs/adr/0004-periodic-jobs-fan-out.md).
+CELERY_BEAT_SCHEDULE = {
+    "accounts.clear_expired_sessions": {
+        "task": "tenants.fan_out",
+        "schedule": crontab(hour=3, minute=17),
+        "args": ("accounts.clear_expired_sessions",),
+    },
+    "tenants.resume_stalled_provisioning": {
+        "task": "tenants.resume_stalled_provisioning",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+
+# --- Internationalisation ----------------------------------------------------------------------
+
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", "Norsk bokmål"), ("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Oslo"
+USE_TZ = True
+
+# --- Static files ------------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / ".dev" / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- API ---------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dugnad API",
+    "DESCRIPTION": "REST API of one Dugnad tenant (municipality or organisation).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Security ----------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Cookies stay on the host that set them (no Domain attribute): a session of one tenant is never
+# sent to another tenant's subdomain.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Observability -----------------------------------------------------------------------------
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"schema": {"()": "core.observability.SchemaLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["schema"], "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+if SENTRY_DSN:
+    from core.observability import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)

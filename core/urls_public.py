@@ -1,0 +1,11 @@
+"""URLs of the public site on the bare BASE_DOMAIN."""
+
+from django.contrib import admin
+from django.urls import path
+
+from onboarding import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,18 @@
+"""URLs of a tenant's host ({slug}.{BASE_DOMAIN})."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import api, views
+
+api_v1 = [
+    path("tenant/", api.TenantInfoApi.as_view(), name="tenant-info"),
+    path("me/", api.MeApi.as_view(), name="me"),
+]
+
+urlpatterns = [
+    path("", views.tenant_home, name="home"),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

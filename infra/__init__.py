@@ -1,0 +1,1 @@
+"""Developer, CI and benchmark infrastructure (not shipped with the application)."""

@@ -1,0 +1,1 @@
+"""Onboarding: the public site, the vendor console and data-processing agreements."""

@@ -1,0 +1,9 @@
+"""App configuration for onboarding (public schema)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OnboardingConfig(AppConfig):
+    name = "onboarding"
+    verbose_name = _("Onboarding")

@@ -1,0 +1,8 @@
+"""Pages of the public site."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "onboarding/home.html")

@@ -1,0 +1,1 @@
+"""Tenants: the Tenant and Domain models, validation, provisioning, host routing and lifecycle."""

@@ -1,0 +1,76 @@
+"""Demo data: the municipality Melhus and the organisation Melhus Røde Kors, with a few people."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from core.accounts.models import User
+
+from .models import Tenant
+from .services import provision_tenant
+
+# Demo-only credential for the vendor staff account on the public site's admin.
+DEMO_STAFF_PASSWORD = "dugnad-demo"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    phone: str
+    name: str
+    language: str = "nb"
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    slug: str
+    name: str
+    kind: str
+    org_number: str
+    people: tuple[DemoPerson, ...]
+
+
+# The same volunteer (+47 400 00 003) has an account in both tenants: two independent accounts.
+DEMO_TENANTS = (
+    DemoTenant(
+        slug="melhus",
+        name="Melhus kommune",
+        kind="municipality",
+        org_number="938726027",
+        people=(
+            DemoPerson("+4740000001", "Kari Nordmann (project lead)"),
+            DemoPerson("+4740000002", "Nils Hansen (home-care nurse)"),
+            DemoPerson("+4740000003", "Ola Berg (volunteer)"),
+            DemoPerson("+46701740605", "Sara Lind (volunteer)", language="sv"),
+        ),
+    ),
+    DemoTenant(
+        slug="melhus-rodekors",
+        name="Melhus Røde Kors",
+        kind="organisation",
+        org_number="971000007",
+        people=(
+            DemoPerson("+4740000004", "Ingrid Dahl (group leader)"),
+            DemoPerson("+4740000003", "Ola Berg (volunteer)"),
+        ),
+    ),
+)
+DEMO_STAFF = DemoPerson("+4740000099", "Vera Vendor (vendor staff)", language="en")
+
+
+def seed_demo() -> list[Tenant]:
+    """Provision the demo tenants and their people; running it again changes nothing."""
+    connection.set_schema_to_public()
+    if not User.objects.filter(phone=DEMO_STAFF.phone).exists():
+        User.objects.create_superuser(DEMO_STAFF.phone, DEMO_STAFF.name, DEMO_STAFF_PASSWORD, language="en")
+    tenants = []
+    for demo in DEMO_TENANTS:
+        tenant = provision_tenant(
+            slug=demo.slug, name=demo.name, kind=demo.kind, country="NO", language="nb", org_number=demo.org_number
+        )
+        with schema_context(tenant.schema_name):
+            for person in demo.people:
+                if not User.objects.filter(phone=person.phone).exists():
+                    User.objects.create_user(person.phone, person.name, language=person.language)
+        tenants.append(tenant)
+    return tenants

@@ -1,0 +1,113 @@
+"""Every write to tenants: register a tenant and provision its schema, resumably."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+from django_tenants.postgresql_backend.base import _check_schema_name
+from django_tenants.utils import quote_schema_name
+
+from .models import Domain, Tenant, TenantStatus
+
+logger = logging.getLogger(__name__)
+
+# Fields that identify what was asked for; a re-run with other values is refused, not applied.
+_IDENTITY_FIELDS = ("kind", "name", "country", "language", "org_number")
+
+
+def primary_host(slug: str) -> str:
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def do_register_tenant(*, slug: str, name: str, kind: str, country: str, language: str, org_number: str) -> Tenant:
+    """Validate and record a tenant in status `provisioning`; return the existing one if the same.
+
+    Raises ValidationError (with field messages) and changes nothing on bad input or when the slug
+    is taken by a tenant with other details.
+    """
+    candidate = Tenant(
+        slug=slug, name=name.strip(), kind=kind, country=country, language=language, org_number=org_number
+    )
+    # Uniqueness is settled below: the same slug with the same details is a re-run, not an error.
+    candidate.full_clean(exclude=["schema_name"], validate_unique=False)
+    existing = Tenant.objects.filter(slug=slug).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                candidate.save()
+        except (IntegrityError, ValidationError):
+            # Registered by a concurrent run in the meantime.
+            existing = Tenant.objects.get(slug=slug)
+        else:
+            logger.info("tenant registered", extra={"tenant_slug": slug})
+            return candidate
+    if any(getattr(existing, field) != getattr(candidate, field) for field in _IDENTITY_FIELDS):
+        raise ValidationError({"slug": _("This subdomain is already taken.")}, code="slug_taken")
+    return existing
+
+
+def do_provision_tenant(*, tenant: Tenant, verbosity: int = 0) -> Tenant:
+    """Create and migrate the tenant's schema, add its primary domain and make it active.
+
+    Every step checks what is already done, so running it again after a failure part-way (or
+    twice at once: an advisory lock serialises runs per tenant) finishes the job and changes
+    nothing that is already right. A suspended or closed tenant keeps its status.
+    """
+    with _provisioning_lock(tenant.schema_name):
+        tenant.refresh_from_db()
+        connection.set_schema_to_public()
+        _ensure_schema(tenant)
+        _migrate_schema(tenant, verbosity=verbosity)
+        _ensure_domain(tenant)
+        if tenant.status == TenantStatus.PROVISIONING:
+            tenant.status = TenantStatus.ACTIVE
+            tenant.save(update_fields=["status", "updated_at"])
+            logger.info("tenant provisioned", extra={"tenant_slug": tenant.slug})
+    return tenant
+
+
+def provision_tenant(
+    *, slug: str, name: str, kind: str, country: str, language: str, org_number: str, verbosity: int = 0
+) -> Tenant:
+    """Register (or find) a tenant and provision it: the one call for commands and onboarding."""
+    tenant = do_register_tenant(
+        slug=slug, name=name, kind=kind, country=country, language=language, org_number=org_number
+    )
+    return do_provision_tenant(tenant=tenant, verbosity=verbosity)
+
+
+@contextmanager
+def _provisioning_lock(schema_name: str) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"provision:{schema_name}"])
+    try:
+        yield
+    finally:
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"provision:{schema_name}"])
+
+
+def _ensure_schema(tenant: Tenant) -> None:
+    _check_schema_name(tenant.schema_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_schema_name(tenant.schema_name)}")
+
+
+def _migrate_schema(tenant: Tenant, *, verbosity: int) -> None:
+    # Each migration commits on its own, so a half-migrated schema resumes where it stopped.
+    call_command("migrate_schemas", schema_name=tenant.schema_name, tenant=True, interactive=False, verbosity=verbosity)
+    connection.set_schema_to_public()
+
+
+def _ensure_domain(tenant: Tenant) -> None:
+    domain, _created = Domain.objects.get_or_create(
+        domain=primary_host(tenant.slug), defaults={"tenant": tenant, "is_primary": True}
+    )
+    if domain.tenant_id != tenant.pk:
+        raise ValidationError({"slug": _("This subdomain is already taken.")}, code="slug_taken")

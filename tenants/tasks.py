@@ -1,0 +1,55 @@
+"""Public-schema periodic jobs: fan out one task per tenant, resume stalled provisioning."""
+
+import logging
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from core.celery import app
+
+from .models import Tenant, TenantStatus
+from .services import do_provision_tenant
+
+logger = logging.getLogger(__name__)
+
+# Provisioning normally takes seconds; a tenant still provisioning after this was interrupted.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+@app.task(name="tenants.fan_out", acks_late=True)
+def fan_out(task_name: str) -> int:
+    """Send `task_name` once into every active tenant's schema; return how many were sent.
+
+    Beat schedules this public task instead of reading every schema itself, so adding tenants
+    (or spreading their schemas over database nodes) never slows the scheduler.
+    """
+    sent = 0
+    for schema_name in Tenant.objects.filter(status=TenantStatus.ACTIVE).values_list("schema_name", flat=True):
+        with schema_context(schema_name):
+            # The tenant-aware task base stamps the current schema on the message.
+            app.send_task(task_name)
+        sent += 1
+    logger.info("fanned out %s to %d tenants", task_name, sent)
+    return sent
+
+
+@app.task(name="tenants.resume_stalled_provisioning", acks_late=True)
+def resume_stalled_provisioning() -> list[str]:
+    """Finish provisioning of tenants interrupted part-way (the service is resumable)."""
+    connection.set_schema_to_public()
+    cutoff = timezone.now() - STALLED_AFTER
+    resumed = []
+    for tenant in Tenant.objects.filter(status=TenantStatus.PROVISIONING, updated_at__lt=cutoff):
+        do_provision_tenant(tenant=tenant)
+        resumed.append(tenant.slug)
+    return resumed
+
+
+@app.task(name="tenants.provision", acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def provision(tenant_id: int) -> str:
+    """Provision one tenant in the background; idempotent, so a retry finishes the job."""
+    connection.set_schema_to_public()
+    tenant = do_provision_tenant(tenant=Tenant.objects.get(pk=tenant_id))
+    return tenant.status

@@ -1,0 +1,58 @@
+"""Session fixtures: two real tenants (a municipality and an organisation) in real PostgreSQL."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+from django_tenants.utils import schema_context
+
+from tenants.models import Tenant
+from tenants.routing import forget_routes
+from tenants.services import provision_tenant
+
+MELHUS = {"slug": "melhus", "name": "Melhus kommune", "kind": "municipality", "org_number": "938726027"}
+RED_CROSS = {"slug": "red-cross", "name": "Melhus Røde Kors", "kind": "organisation", "org_number": "971000007"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """The test database with its public schema, plus the two standing tenants, built once."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        for spec in (MELHUS, RED_CROSS):
+            provision_tenant(country="NO", language="nb", **spec)
+
+
+@pytest.fixture
+def melhus(db: None) -> Tenant:
+    return Tenant.objects.get(slug="melhus")
+
+
+@pytest.fixture
+def red_cross(db: None) -> Tenant:
+    return Tenant.objects.get(slug="red-cross")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_and_schema() -> Iterator[None]:
+    """Each test starts with cold caches and the connection on the public schema."""
+    forget_routes()
+    for alias in ("default", "platform"):
+        caches[alias].clear()
+    connection.set_schema_to_public()
+    # Messages asserted outside a request are the English source strings.
+    translation.activate("en")
+    yield
+    connection.set_schema_to_public()
+
+
+def host_client(tenant: Tenant | None, **kwargs: object) -> Client:
+    """A test client whose requests carry the tenant's host (or the public site's)."""
+    host = f"{tenant.slug}.localhost" if tenant else "localhost"
+    kwargs.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+    return Client(HTTP_HOST=host, **kwargs)  # type: ignore[arg-type]
+
+
+in_schema = schema_context

@@ -1,0 +1,86 @@
+"""A real Celery worker on a real Redis runs each task in the schema it was sent from."""
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+from core.accounts.tasks import clear_expired_sessions
+from core.celery import app
+from tenants.models import Tenant
+from tenants.tasks import fan_out
+from tests.conftest import in_schema
+
+
+@pytest.fixture
+def worker(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """A worker thread consuming from the real broker, with committed data it can see."""
+    assert os.environ.get("REDIS_URL"), "the Celery tests need a real Redis: run them through infra/test"
+    with (
+        django_db_blocker.unblock(),
+        start_worker(  # type: ignore[attr-defined]
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+        ),
+    ):
+        yield
+        connection.set_schema_to_public()
+        for tenant in Tenant.objects.all():
+            with in_schema(tenant.schema_name):
+                Session.objects.all().delete()
+
+
+def _sessions(schema: str, *, expired: int, live: int) -> None:
+    with in_schema(schema):
+        for index in range(expired + live):
+            store = SessionStore()
+            store["n"] = index
+            store.set_expiry(-3600 if index < expired else 3600)
+            store.create()
+        # set_expiry(-3600) is relative to now; make the expired ones clearly in the past.
+        Session.objects.filter(expire_date__lt=timezone.now() + timedelta(seconds=1)).update(
+            expire_date=timezone.now() - timedelta(days=1)
+        )
+
+
+def _count(schema: str) -> int:
+    with in_schema(schema):
+        return Session.objects.count()
+
+
+def _wait_until(predicate: Callable[[], bool], seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def test_task_sent_from_a_tenant_runs_in_that_schema_only(worker: None) -> None:
+    _sessions("melhus", expired=3, live=2)
+    _sessions("red_cross", expired=4, live=1)
+
+    with in_schema("melhus"):
+        clear_expired_sessions.delay()
+
+    assert _wait_until(lambda: _count("melhus") == 2), "the worker never cleared Melhus' expired sessions"
+    time.sleep(0.5)  # give a wrongly routed task time to do damage elsewhere
+    assert _count("red_cross") == 5
+    with in_schema("public"):
+        assert Session.objects.count() == 0
+
+
+def test_periodic_fan_out_reaches_every_active_tenant(worker: None) -> None:
+    _sessions("melhus", expired=2, live=1)
+    _sessions("red_cross", expired=2, live=3)
+
+    fan_out.delay("accounts.clear_expired_sessions")
+
+    assert _wait_until(lambda: _count("melhus") == 1 and _count("red_cross") == 3)

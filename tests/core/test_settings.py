@@ -1,0 +1,53 @@
+"""Configuration: production refuses to start without secrets and passes Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "core.settings.production",
+    "SECRET_KEY": "a-long-random-production-secret-with-enough-entropy-0123456789abcdef",
+    "DATABASE_URL": "postgres://dugnad@db.internal:5432/dugnad",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "BASE_DOMAIN": "dugnad.example",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ("DEBUG", "SENTRY_DSN")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_deploy_checks_pass_with_production_variables() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_off_requires_a_secret_key_in_any_settings() -> None:
+    result = _manage("check", env={"DJANGO_SETTINGS_MODULE": "core.settings.production", "DEBUG": "false"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_debug() -> None:
+    result = _manage("check", env={**PRODUCTION, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr

@@ -1,0 +1,124 @@
+"""The standing isolation test: every URL of a tenant's site, tried with another tenant's data.
+
+It walks every pattern of the tenant URLconf, so an endpoint added later is covered by being
+routed. For each, a person signed in to tenant A asks A's host and B's host, filling any URL
+parameters with the ids of B's rows, by GET and by POST. No response may contain any of B's data,
+and B's data must be unchanged afterwards.
+"""
+
+import itertools
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+
+from core.accounts.models import User
+from tenants.models import Tenant
+from tests.conftest import in_schema
+
+pytestmark = pytest.mark.django_db
+
+_MARKER = "Isolation-Marker-8c1f"
+
+
+def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, prefix + str(entry.pattern))
+        else:
+            yield prefix + str(entry.pattern), entry
+
+
+def _tenant_models() -> list[type[models.Model]]:
+    tenant_labels = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
+    return [m for m in apps.get_models() if m._meta.app_label in tenant_labels and m._meta.managed]
+
+
+def _snapshot() -> dict[str, list[tuple[object, ...]]]:
+    return {m._meta.label: sorted(map(repr, m.objects.values_list())) for m in _tenant_models()}  # type: ignore[arg-type]
+
+
+def _ids_in_current_schema() -> list[str]:
+    ids = []
+    for model in _tenant_models():
+        ids.extend(str(pk) for pk in model.objects.values_list("pk", flat=True)[:20])
+    return ids
+
+
+def _fill(route: str, candidates: list[str]) -> list[str]:
+    """Every way to fill the route's <converter:name> parameters with candidate ids (capped)."""
+    parts = route.split("<")
+    if len(parts) == 1:
+        return [route.lstrip("^").rstrip("$")]
+    names = [p.split(">", 1) for p in parts[1:]]
+    choices = []
+    for spec, _rest in names:
+        converter = spec.split(":")[0] if ":" in spec else "str"
+        if converter == "uuid":
+            pool = [c for c in candidates if _is_uuid(c)]
+        elif converter == "int":
+            pool = [c for c in candidates if c.isdigit()]
+        else:
+            pool = candidates
+        choices.append(pool or ["0"])
+    urls = []
+    for combo in itertools.islice(itertools.product(*choices), 50):
+        url = parts[0]
+        for value, (_spec, rest) in zip(combo, names, strict=True):
+            url += value + rest
+        urls.append(url)
+    return urls
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def test_no_tenant_url_reveals_or_changes_another_tenants_data(melhus: Tenant, red_cross: Tenant) -> None:
+    # Given tenant B (Red Cross) with distinctive data, and a member of A (Melhus) signed in.
+    with in_schema(red_cross.schema_name):
+        victim = User.objects.create_user("+4793333331", f"{_MARKER} Victim", email="victim@example.org")
+        Token.objects.create(user=victim)
+        b_ids = _ids_in_current_schema()
+        b_before = _snapshot()
+    with in_schema(melhus.schema_name):
+        attacker = User.objects.create_user("+4793333332", "Attacker In Melhus")
+        attacker_token = Token.objects.create(user=attacker).key
+    secrets = [_MARKER, "+4793333331", "4793333331", "victim@example.org", str(victim.pk)]
+
+    session_client = Client()
+    with in_schema(melhus.schema_name):
+        session_client.force_login(attacker)
+    token_headers = {"HTTP_AUTHORIZATION": f"Token {attacker_token}"}
+
+    routes = list(_patterns(get_resolver(settings.ROOT_URLCONF)))
+    assert len(routes) >= 4  # the walk really sees the tenant URLconf
+
+    # When A's member tries every URL, on both hosts, with B's ids, by GET and POST...
+    tried = 0
+    for route, _pattern in routes:
+        for path in _fill(route, b_ids):
+            for host in (f"{melhus.slug}.localhost", f"{red_cross.slug}.localhost"):
+                for method, extra in (("get", {}), ("get", token_headers), ("post", token_headers)):
+                    response = getattr(session_client, method)("/" + path, HTTP_HOST=host, **extra)
+                    tried += 1
+                    body = response.content.decode(errors="replace")
+                    # ...then nothing of B comes back.
+                    leaked = [s for s in secrets if s in body]
+                    assert not leaked, f"{method.upper()} {host}/{path} revealed {leaked}"
+                    connection.set_schema_to_public()
+
+    # ...and B's data is exactly as it was.
+    with in_schema(red_cross.schema_name):
+        assert _snapshot() == b_before
+    assert tried >= len(routes) * 6
