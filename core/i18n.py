@@ -20,11 +20,12 @@ class TenantLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        tenant = getattr(request, "tenant", None)
+        # On the public site request.tenant is the public schema, which has no language.
+        tenant_language = getattr(getattr(request, "tenant", None), "language", None)
         if chosen in self.supported:
             language = chosen
-        elif tenant is not None:
-            language = tenant.language
+        elif tenant_language in self.supported:
+            language = tenant_language
         else:
             language = translation.get_language_from_request(request)
         translation.activate(language)

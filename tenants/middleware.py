@@ -43,9 +43,11 @@ class TenantRoutingMiddleware:
             return self._page(request, status=404, template="tenants/unknown_host.html", tenant=None)
 
         tenant = route.tenant
-        request.tenant = tenant  # type: ignore[attr-defined]
         if tenant is None:
             self._use_schema_of(None)
+            # django-tenants (its admin templates among others) expects a tenant-like object with
+            # a schema_name on every routed request; on the public site that is the public schema.
+            request.tenant = connection.tenant  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
             set_urlconf(request.urlconf)  # type: ignore[attr-defined]
             return self.get_response(request)
@@ -55,6 +57,7 @@ class TenantRoutingMiddleware:
             status, template = _NOT_SERVING[TenantStatus(tenant.status)]
             return self._page(request, status=status, template=template, tenant=tenant)
 
+        request.tenant = tenant  # type: ignore[attr-defined]
         tenant.domain_url = hostname
         self._use_schema_of(tenant)
         request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]

@@ -84,3 +84,13 @@ def test_periodic_fan_out_reaches_every_active_tenant(worker: None) -> None:
     fan_out.delay("accounts.clear_expired_sessions")
 
     assert _wait_until(lambda: _count("melhus") == 1 and _count("red_cross") == 3)
+
+
+def test_every_scheduled_job_names_a_registered_public_task() -> None:
+    from django.conf import settings
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    fanned_out = {arg for entry in settings.CELERY_BEAT_SCHEDULE.values() for arg in entry.get("args", ())}
+    app.loader.import_default_modules()
+    assert scheduled <= set(app.tasks)
+    assert fanned_out <= set(app.tasks)

@@ -148,3 +148,12 @@ def test_switching_tenants_sets_the_search_path_again(melhus: Tenant, red_cross:
     third = host_client(melhus, HTTP_AUTHORIZATION=f"Token {melhus_token}").get("/api/v1/me/")
 
     assert [r.json()["name"] for r in (first, second, third)] == ["In Melhus", "In Red Cross", "In Melhus"]
+
+
+def test_admin_site_is_on_the_public_host_only(melhus: Tenant) -> None:
+    staff = User.objects.create_superuser("+4740000098", "Vendor Staff", "s3cret-pass")
+    public = host_client(None)
+
+    assert public.post("/admin/login/", {"username": staff.phone, "password": "s3cret-pass"}).status_code == 302
+    assert public.get("/admin/").status_code == 200
+    assert host_client(melhus).get("/admin/").status_code == 404
