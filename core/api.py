@@ -1,11 +1,16 @@
 """REST endpoints about the tenant site itself and the signed-in person."""
 
+from typing import cast
+
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from core.accounts.models import User
+from tenants.models import Tenant
 
 
 class TenantInfoApi(APIView):
@@ -15,7 +20,7 @@ class TenantInfoApi(APIView):
     authentication_classes = ()
 
     @extend_schema_serializer(component_name="TenantInfo")
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[Tenant]):
         id = serializers.UUIDField(source="public_id")
         name = serializers.CharField()
         slug = serializers.CharField()
@@ -32,7 +37,7 @@ class MeApi(APIView):
     """The signed-in person's own account in this tenant."""
 
     @extend_schema_serializer(component_name="Me")
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer[User]):
         id = serializers.UUIDField()
         phone = serializers.CharField()
         name = serializers.CharField()
@@ -41,4 +46,4 @@ class MeApi(APIView):
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.OutputSerializer(cast("User", request.user)).data)

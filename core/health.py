@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from tenants.db import use_public_schema
+
 
 class HealthCheckMiddleware:
     """Answer health probes before host routing, so load balancers may probe by IP.
@@ -34,7 +36,7 @@ def readiness() -> JsonResponse:
 def _database_ok() -> str:
     try:
         # A probe must not pin a tenant's search_path; the public schema always exists.
-        connection.set_schema_to_public()
+        use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any failure means "not ready", whatever the driver raised

@@ -3,11 +3,15 @@
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sentry_sdk
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import Event
+
+from tenants.db import current_schema
 
 # E.164 or national numbers of 8+ digits with optional spaces, and e-mail addresses.
 _PHONE_RE = re.compile(r"\+?\d[\d\s-]{6,}\d")
@@ -43,7 +47,7 @@ def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float, **opti
     )
 
 
-def scrub_event(event: dict[str, Any], _hint: dict[str, Any] | None = None) -> dict[str, Any]:
+def scrub_event(event: "Event", _hint: dict[str, Any] | None = None) -> "Event":
     """Remove phone numbers, e-mail addresses, names and request bodies from a Sentry event."""
     request = event.get("request")
     if isinstance(request, dict):
@@ -64,14 +68,15 @@ def scrub_event(event: dict[str, Any], _hint: dict[str, Any] | None = None) -> d
     if isinstance(logentry, dict):
         logentry.pop("params", None)
         logentry.pop("formatted", None)
-    for crumb in (event.get("breadcrumbs") or {}).get("values", []):
+    breadcrumbs = event.get("breadcrumbs")
+    for crumb in breadcrumbs.get("values", []) if isinstance(breadcrumbs, dict) else []:
         # SQL breadcrumbs carry query parameters; other crumbs carry arbitrary data.
         crumb.pop("data", None)
     if "user" in event:
         # Keep only the opaque id; never name, phone, e-mail or IP address.
         user = event["user"] if isinstance(event["user"], dict) else {}
         event["user"] = {"id": user["id"]} if "id" in user else {}
-    return _scrub(event)  # type: ignore[no-any-return]
+    return cast("Event", _scrub(event))
 
 
 def _scrub(value: Any, key: str = "") -> Any:
@@ -95,7 +100,7 @@ class SentryTenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        sentry_sdk.get_isolation_scope().set_tag("tenant", connection.schema_name)
+        sentry_sdk.get_isolation_scope().set_tag("tenant", current_schema())
         return self.get_response(request)
 
 
@@ -103,5 +108,5 @@ class SchemaLogFilter(logging.Filter):
     """Stamp every log record with the schema it was written in."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.schema_name = getattr(connection, "schema_name", None) or "-"
+        record.schema_name = current_schema() or "-"
         return True

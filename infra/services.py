@@ -199,7 +199,7 @@ def _own(path: Path, acct: pwd.struct_passwd | None) -> None:
     if acct is None or path.stat().st_uid == acct.pw_uid:
         return
     for top, _dirs, files in os.walk(path):
-        for p in [top, *(Path(top, f) for f in files)]:
+        for p in [Path(top), *(Path(top, f) for f in files)]:
             os.chown(p, acct.pw_uid, acct.pw_gid)
 
 

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django_tenants.utils import schema_context
 
 from core.accounts.models import User
+from tenants.db import use_public_schema
 
 from .models import Tenant
 from .services import provision_tenant
@@ -60,7 +60,7 @@ DEMO_STAFF = DemoPerson("+4740000099", "Vera Vendor (vendor staff)", language="e
 
 def seed_demo() -> list[Tenant]:
     """Provision the demo tenants and their people; running it again changes nothing."""
-    connection.set_schema_to_public()
+    use_public_schema()
     if not User.objects.filter(phone=DEMO_STAFF.phone).exists():
         User.objects.create_superuser(DEMO_STAFF.phone, DEMO_STAFF.name, DEMO_STAFF_PASSWORD, language="en")
     tenants = []

@@ -4,13 +4,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .db import current_schema, tenant_connection, use_public_schema
 from .models import Tenant, TenantStatus
 from .routing import normalize_host, resolve_host
 
@@ -39,7 +39,7 @@ class TenantRoutingMiddleware:
             return self._page(request, status=404, template="tenants/unknown_host.html", tenant=None)
         route = resolve_host(hostname)
         if route is None:
-            connection.set_schema_to_public()
+            use_public_schema()
             return self._page(request, status=404, template="tenants/unknown_host.html", tenant=None)
 
         tenant = route.tenant
@@ -47,20 +47,20 @@ class TenantRoutingMiddleware:
             self._use_schema_of(None)
             # django-tenants (its admin templates among others) expects a tenant-like object with
             # a schema_name on every routed request; on the public site that is the public schema.
-            request.tenant = connection.tenant  # type: ignore[attr-defined]
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
-            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            request.tenant = tenant_connection().tenant  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
             return self.get_response(request)
 
         if tenant.status != TenantStatus.ACTIVE:
-            connection.set_schema_to_public()
+            use_public_schema()
             status, template = _NOT_SERVING[TenantStatus(tenant.status)]
             return self._page(request, status=status, template=template, tenant=tenant)
 
         request.tenant = tenant  # type: ignore[attr-defined]
         tenant.domain_url = hostname
         self._use_schema_of(tenant)
-        request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]
+        request.urlconf = settings.ROOT_URLCONF
         return self.get_response(request)
 
     @staticmethod
@@ -71,13 +71,14 @@ class TenantRoutingMiddleware:
         request for the same tenant as the last one would pay a `SET search_path` for nothing.
         """
         if tenant is None:
-            if connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
-                connection.set_schema_to_public()
+            if current_schema() != settings.PUBLIC_SCHEMA_NAME:
+                use_public_schema()
             return
-        if connection.schema_name == tenant.schema_name and connection.include_public_schema:
-            connection.tenant = tenant
+        db = tenant_connection()
+        if db.schema_name == tenant.schema_name and db.include_public_schema:
+            db.tenant = tenant
             return
-        connection.set_tenant(tenant)
+        db.set_tenant(tenant)
 
     @staticmethod
     def _page(request: HttpRequest, *, status: int, template: str, tenant: Tenant | None) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from .validators import check_slug, normalize_org_number, schema_name_for
+from .validators import check_slug, normalize_org_number, schema_name_for, validate_slug
 
 
 class TenantKind(models.TextChoices):
@@ -38,7 +38,7 @@ class Tenant(TenantMixin):
     """One customer. Its people, groups and requests live in the schema named after its slug."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slug = models.CharField(_("subdomain"), max_length=63, unique=True, validators=[check_slug])
+    slug = models.CharField(_("subdomain"), max_length=63, unique=True, validators=[validate_slug])
     kind = models.CharField(_("kind"), max_length=16, choices=TenantKind.choices)
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
@@ -97,4 +97,4 @@ class Domain(DomainMixin):
         verbose_name_plural = _("domains")
 
     def __str__(self) -> str:
-        return self.domain
+        return str(self.domain)

@@ -8,7 +8,7 @@ within TENANT_ROUTING_LOCAL_TTL seconds (docs/adr/0005-host-routing-cache.md).
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from cachetools import TTLCache
 from django.conf import settings
@@ -65,7 +65,7 @@ def _resolve_shared(hostname: str) -> Route | str:
     if found is None:
         found = _resolve_from_database(hostname)
         shared.set(key, found, timeout=_SHARED_TTL)
-    return found
+    return cast("Route | str", found)
 
 
 def _resolve_from_database(hostname: str) -> Route | str:

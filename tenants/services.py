@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import quote_schema_name
 
+from tenants.db import use_public_schema
+
 from .models import Domain, Tenant, TenantStatus
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ def do_register_tenant(*, slug: str, name: str, kind: str, country: str, languag
     )
     # Uniqueness is settled below: the same slug with the same details is a re-run, not an error.
     candidate.full_clean(exclude=["schema_name"], validate_unique=False)
-    existing = Tenant.objects.filter(slug=slug).first()
+    existing: Tenant | None = Tenant.objects.filter(slug=slug).first()
     if existing is None:
         try:
             with transaction.atomic():
@@ -60,7 +62,7 @@ def do_provision_tenant(*, tenant: Tenant, verbosity: int = 0) -> Tenant:
     """
     with _provisioning_lock(tenant.schema_name):
         tenant.refresh_from_db()
-        connection.set_schema_to_public()
+        use_public_schema()
         _ensure_schema(tenant)
         _migrate_schema(tenant, verbosity=verbosity)
         _ensure_domain(tenant)
@@ -88,7 +90,7 @@ def _provisioning_lock(schema_name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        connection.set_schema_to_public()
+        use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"provision:{schema_name}"])
 
@@ -102,7 +104,7 @@ def _ensure_schema(tenant: Tenant) -> None:
 def _migrate_schema(tenant: Tenant, *, verbosity: int) -> None:
     # Each migration commits on its own, so a half-migrated schema resumes where it stopped.
     call_command("migrate_schemas", schema_name=tenant.schema_name, tenant=True, interactive=False, verbosity=verbosity)
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 def _ensure_domain(tenant: Tenant) -> None:

@@ -3,11 +3,11 @@
 import logging
 from datetime import timedelta
 
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.celery import app
+from tenants.db import use_public_schema
 
 from .models import Tenant, TenantStatus
 from .services import do_provision_tenant
@@ -38,7 +38,7 @@ def fan_out(task_name: str) -> int:
 @app.task(name="tenants.resume_stalled_provisioning", acks_late=True)
 def resume_stalled_provisioning() -> list[str]:
     """Finish provisioning of tenants interrupted part-way (the service is resumable)."""
-    connection.set_schema_to_public()
+    use_public_schema()
     cutoff = timezone.now() - STALLED_AFTER
     resumed = []
     for tenant in Tenant.objects.filter(status=TenantStatus.PROVISIONING, updated_at__lt=cutoff):
@@ -50,6 +50,6 @@ def resume_stalled_provisioning() -> list[str]:
 @app.task(name="tenants.provision", acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def provision(tenant_id: int) -> str:
     """Provision one tenant in the background; idempotent, so a retry finishes the job."""
-    connection.set_schema_to_public()
+    use_public_schema()
     tenant = do_provision_tenant(tenant=Tenant.objects.get(pk=tenant_id))
     return tenant.status

@@ -82,6 +82,11 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+def validate_slug(slug: str) -> None:
+    """Model-field validator form of check_slug."""
+    check_slug(slug)
+
+
 def schema_name_for(slug: str) -> str:
     """The PostgreSQL schema of a tenant: its slug with hyphens as underscores (one-to-one)."""
     return slug.replace("-", "_")

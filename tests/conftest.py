@@ -1,26 +1,33 @@
 """Session fixtures: two real tenants (a municipality and an organisation) in real PostgreSQL."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
 from django.test import Client
 from django.utils import translation
 from django_tenants.utils import schema_context
+from pytest_django import DjangoDbBlocker
 
+from tenants.db import use_public_schema
 from tenants.models import Tenant
 from tenants.routing import forget_routes
 from tenants.services import provision_tenant
 
-MELHUS = {"slug": "melhus", "name": "Melhus kommune", "kind": "municipality", "org_number": "938726027"}
-RED_CROSS = {"slug": "red-cross", "name": "Melhus Røde Kors", "kind": "organisation", "org_number": "971000007"}
+MELHUS: dict[str, Any] = {"slug": "melhus", "name": "Melhus kommune", "kind": "municipality", "org_number": "938726027"}
+RED_CROSS: dict[str, Any] = {
+    "slug": "red-cross",
+    "name": "Melhus Røde Kors",
+    "kind": "organisation",
+    "org_number": "971000007",
+}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     """The test database with its public schema, plus the two standing tenants, built once."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         for spec in (MELHUS, RED_CROSS):
             provision_tenant(country="NO", language="nb", **spec)
 
@@ -41,11 +48,11 @@ def _fresh_routing_and_schema() -> Iterator[None]:
     forget_routes()
     for alias in ("default", "platform"):
         caches[alias].clear()
-    connection.set_schema_to_public()
+    use_public_schema()
     # Messages asserted outside a request are the English source strings.
     translation.activate("en")
     yield
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 def host_client(tenant: Tenant | None, **kwargs: object) -> Client:

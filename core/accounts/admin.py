@@ -7,7 +7,7 @@ from .models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     ordering = ("name",)
     list_display = ("name", "phone", "email", "is_staff", "is_active")
     search_fields = ("name", "phone", "email")

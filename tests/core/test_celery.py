@@ -4,33 +4,33 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from core.accounts.tasks import clear_expired_sessions
 from core.celery import app
+from tenants.db import use_public_schema
 from tenants.models import Tenant
 from tenants.tasks import fan_out
 from tests.conftest import in_schema
 
 
 @pytest.fixture
-def worker(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+def worker(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """A worker thread consuming from the real broker, with committed data it can see."""
     assert os.environ.get("REDIS_URL"), "the Celery tests need a real Redis: run them through infra/test"
     with (
         django_db_blocker.unblock(),
-        start_worker(  # type: ignore[attr-defined]
-            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
-        ),
+        start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30),
     ):
         yield
-        connection.set_schema_to_public()
+        use_public_schema()
         for tenant in Tenant.objects.all():
             with in_schema(tenant.schema_name):
                 Session.objects.all().delete()
@@ -89,8 +89,9 @@ def test_periodic_fan_out_reaches_every_active_tenant(worker: None) -> None:
 def test_every_scheduled_job_names_a_registered_public_task() -> None:
     from django.conf import settings
 
-    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    fanned_out = {arg for entry in settings.CELERY_BEAT_SCHEDULE.values() for arg in entry.get("args", ())}
+    schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
+    scheduled = {entry["task"] for entry in schedule.values()}
+    fanned_out = {arg for entry in schedule.values() for arg in entry.get("args", ())}
     app.loader.import_default_modules()
     assert scheduled <= set(app.tasks)
     assert fanned_out <= set(app.tasks)

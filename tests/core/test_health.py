@@ -5,6 +5,7 @@ import socket
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
+from pytest_django import DjangoDbBlocker
 
 from tenants.models import Tenant
 
@@ -40,7 +41,7 @@ def test_readyz_is_503_when_the_broker_is_down(closed_port: int) -> None:
     assert response.json()["checks"]["broker"] == "unreachable"
 
 
-def test_readyz_is_503_when_the_database_is_down(closed_port: int, django_db_blocker: pytest.FixtureRequest) -> None:
+def test_readyz_is_503_when_the_database_is_down(closed_port: int, django_db_blocker: DjangoDbBlocker) -> None:
     real_port = connection.settings_dict["PORT"]
     connection.close()
     connection.settings_dict["PORT"] = str(closed_port)

@@ -53,6 +53,7 @@ def test_error_event_is_tagged_with_tenant_and_scrubbed(sentry: CapturingTranspo
     events = [item.payload.json for env in sentry.envelopes for item in env.items if item.type == "event"]
     assert len(events) == 1
     event = events[0]
+    assert event is not None
     raw = json.dumps(event)
     assert event["tags"]["tenant"] == "melhus"
     assert "RuntimeError" in raw

@@ -4,19 +4,20 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from pytest_django import DjangoDbBlocker
 
 from core.accounts.models import User
+from tenants.db import use_public_schema
 from tenants.demo import DEMO_STAFF, DEMO_TENANTS
 from tenants.models import Tenant, TenantStatus
 from tests.conftest import in_schema
 
 
 @pytest.fixture
-def seeded(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def seeded(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    with django_db_blocker.unblock():
         yield
-        connection.set_schema_to_public()
+        use_public_schema()
         for tenant in Tenant.objects.filter(slug__in=[d.slug for d in DEMO_TENANTS if d.slug != "melhus"]):
             tenant.delete(force_drop=True)
         User.objects.filter(phone=DEMO_STAFF.phone).delete()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from pytest_django import DjangoDbBlocker
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
@@ -34,8 +35,8 @@ print(json.dumps({"names": names, "pool_max": pool.max_size}))
 
 
 @pytest.fixture
-def tokens(django_db_blocker: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def tokens(django_db_blocker: DjangoDbBlocker) -> Iterator[dict[str, str]]:
+    with django_db_blocker.unblock():
         keys = {}
         for slug, schema in (("melhus", "melhus"), ("red-cross", "red_cross")):
             with in_schema(schema):

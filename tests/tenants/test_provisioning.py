@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,19 +10,27 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_exists
+from pytest_django import DjangoDbBlocker
 
 from core.accounts.models import User
 from tenants import services
+from tenants.db import use_public_schema
 from tenants.models import Domain, Tenant, TenantStatus
 from tenants.services import do_register_tenant, provision_tenant
 from tenants.tasks import resume_stalled_provisioning
 from tests.conftest import in_schema
 
-SPEC = {"name": "Gjøvik kommune", "kind": "municipality", "country": "NO", "language": "nb", "org_number": "938726027"}
+SPEC: dict[str, Any] = {
+    "name": "Gjøvik kommune",
+    "kind": "municipality",
+    "country": "NO",
+    "language": "nb",
+    "org_number": "938726027",
+}
 
 
 @pytest.fixture
-def committed(django_db_blocker: pytest.FixtureRequest) -> Iterator[Callable[[str], str]]:
+def committed(django_db_blocker: DjangoDbBlocker) -> Iterator[Callable[[str], str]]:
     """Real, committed provisioning (DDL and all); drops every tenant a test names."""
     slugs: list[str] = []
 
@@ -29,9 +38,9 @@ def committed(django_db_blocker: pytest.FixtureRequest) -> Iterator[Callable[[st
         slugs.append(slug)
         return slug
 
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         yield track
-        connection.set_schema_to_public()
+        use_public_schema()
         for tenant in Tenant.objects.filter(slug__in=slugs):
             tenant.delete(force_drop=True)
 
@@ -110,7 +119,7 @@ def test_a_half_migrated_schema_is_finished_by_a_retry(committed: Callable[[str]
         app_label="contenttypes",
         migration_name="0001",
     )
-    connection.set_schema_to_public()
+    use_public_schema()
     assert "accounts_user" not in _tables("gjovik")
 
     services.do_provision_tenant(tenant=tenant)
