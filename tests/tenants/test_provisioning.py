@@ -189,44 +189,20 @@ def test_a_taken_slug_with_other_details_is_refused(committed: Callable[[str], s
     assert Tenant.objects.get(slug="gjovik").name == "Gjøvik kommune"
 
 
+def _provision_command(slug: str, name: str, org_number: str) -> None:
+    flags = {"slug": slug, "name": name, "kind": "municipality", "country": "NO", "language": "nb"}
+    args = [part for key, value in flags.items() for part in (f"--{key}", value)]
+    call_command("provision_tenant", *args, "--org-number", org_number, verbosity=0)
+
+
 def test_management_command_provisions_and_resumes(committed: Callable[[str], str]) -> None:
-    call_command(
-        "provision_tenant",
-        "--slug",
-        committed("gjovik"),
-        "--name",
-        "Gjøvik kommune",
-        "--kind",
-        "municipality",
-        "--country",
-        "NO",
-        "--language",
-        "nb",
-        "--org-number",
-        "938726027",
-        verbosity=0,
-    )
+    _provision_command(committed("gjovik"), "Gjøvik kommune", "938726027")
     assert Tenant.objects.get(slug="gjovik").status == TenantStatus.ACTIVE
 
     call_command("provision_tenant", "--slug", "gjovik", verbosity=0)
 
     with pytest.raises(CommandError, match="org_number"):
-        call_command(
-            "provision_tenant",
-            "--slug",
-            committed("hamar"),
-            "--name",
-            "Hamar",
-            "--kind",
-            "municipality",
-            "--country",
-            "NO",
-            "--language",
-            "nb",
-            "--org-number",
-            "123456789",
-            verbosity=0,
-        )
+        _provision_command(committed("hamar"), "Hamar", "123456789")
     with pytest.raises(CommandError, match="needs --name"):
         call_command("provision_tenant", "--slug", "hamar", verbosity=0)
     assert not Tenant.objects.filter(slug="hamar").exists()
