@@ -1,5 +1,6 @@
 """Routes each request to the public site or one tenant's schema by its host."""
 
+import copy
 from collections.abc import Callable
 
 from django.conf import settings
@@ -57,6 +58,8 @@ class TenantRoutingMiddleware:
             status, template = _NOT_SERVING[TenantStatus(tenant.status)]
             return self._page(request, status=status, template=template, tenant=tenant)
 
+        # The cached instance is shared by every thread of this process; each request gets its own.
+        tenant = copy.copy(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
         tenant.domain_url = hostname
         self._use_schema_of(tenant)

@@ -16,8 +16,9 @@ from pytest_django import DjangoDbBlocker
 from core.accounts.tasks import clear_expired_sessions
 from core.celery import app
 from tenants.db import use_public_schema
-from tenants.models import Tenant
-from tenants.tasks import fan_out
+from tenants.models import Domain, Tenant, TenantStatus
+from tenants.services import do_register_tenant
+from tenants.tasks import fan_out, provision
 from tests.conftest import in_schema
 
 
@@ -95,3 +96,17 @@ def test_every_scheduled_job_names_a_registered_public_task() -> None:
     app.loader.import_default_modules()
     assert scheduled <= set(app.tasks)
     assert fanned_out <= set(app.tasks)
+
+
+def test_background_provisioning_makes_a_registered_tenant_active(worker: None) -> None:
+    tenant = do_register_tenant(
+        slug="froya", name="Frøya kommune", kind="municipality", country="NO", language="nb", org_number="938726027"
+    )
+    try:
+        provision.delay(tenant.pk)
+
+        assert _wait_until(lambda: Tenant.objects.get(pk=tenant.pk).status == TenantStatus.ACTIVE, seconds=60)
+        assert Domain.objects.filter(tenant=tenant, domain="froya.localhost").exists()
+    finally:
+        use_public_schema()
+        Tenant.objects.get(pk=tenant.pk).delete(force_drop=True)
