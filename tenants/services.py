@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -85,14 +86,19 @@ def provision_tenant(
 
 @contextmanager
 def _provisioning_lock(schema_name: str) -> Iterator[None]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"provision:{schema_name}"])
-    try:
-        yield
-    finally:
-        use_public_schema()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"provision:{schema_name}"])
+    """Hold a session-level advisory lock on a connection of its own for the whole run.
+
+    Not on Django's connection: migrate_schemas closes that one between steps, and a session
+    lock would silently go with it.
+    """
+    params = {k: v for k, v in connection.get_connection_params().items() if k not in ("cursor_factory", "context")}
+    with psycopg.connect(**params, autocommit=True) as lock_connection:
+        lock_connection.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"provision:{schema_name}"])
+        try:
+            yield
+        finally:
+            use_public_schema()
+            lock_connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"provision:{schema_name}"])
 
 
 def _ensure_schema(tenant: Tenant) -> None:

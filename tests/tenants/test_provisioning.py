@@ -206,3 +206,24 @@ def test_management_command_provisions_and_resumes(committed: Callable[[str], st
     with pytest.raises(CommandError, match="needs --name"):
         call_command("provision_tenant", "--slug", "hamar", verbosity=0)
     assert not Tenant.objects.filter(slug="hamar").exists()
+
+
+def test_concurrent_runs_for_the_same_tenant_provision_it_once(committed: Callable[[str], str]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def run() -> int:
+        try:
+            return provision_tenant(slug="gjovik", **SPEC).pk
+        finally:
+            connections.close_all()
+
+    committed("gjovik")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        ids = list(pool.map(lambda _: run(), range(3)))
+
+    assert len(set(ids)) == 1
+    assert Tenant.objects.get(slug="gjovik").status == TenantStatus.ACTIVE
+    assert Domain.objects.filter(tenant_id=ids[0]).count() == 1
+    assert "accounts_user" in _tables("gjovik")
