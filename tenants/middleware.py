@@ -1,6 +1,5 @@
 """Routes each request to the public site or one tenant's schema by its host."""
 
-import copy
 from collections.abc import Callable
 
 from django.conf import settings
@@ -11,9 +10,9 @@ from django.urls import set_urlconf
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .db import current_schema, tenant_connection, use_public_schema
+from .db import tenant_connection
 from .models import Tenant, TenantStatus
-from .routing import normalize_host, resolve_host
+from .routing import route_for
 
 # What a host whose tenant is not serving shows instead: HTTP status, template, API message.
 _NOT_SERVING = {
@@ -34,54 +33,42 @@ class TenantRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        raw_host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
         try:
-            hostname = normalize_host(request.get_host())
+            route = route_for(raw_host, request.get_host)
         except DisallowedHost:
-            return self._page(request, status=404, template="tenants/unknown_host.html", tenant=None)
-        route = resolve_host(hostname)
+            route = None
+        db = tenant_connection()
         if route is None:
-            use_public_schema()
+            db.set_schema_to_public()
             return self._page(request, status=404, template="tenants/unknown_host.html", tenant=None)
 
         tenant = route.tenant
         if tenant is None:
-            self._use_schema_of(None)
+            if db.schema_name != settings.PUBLIC_SCHEMA_NAME:
+                db.set_schema_to_public()
             # django-tenants (its admin templates among others) expects a tenant-like object with
             # a schema_name on every routed request; on the public site that is the public schema.
-            request.tenant = tenant_connection().tenant  # type: ignore[attr-defined]
+            request.tenant = db.tenant  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
         if tenant.status != TenantStatus.ACTIVE:
-            use_public_schema()
+            db.set_schema_to_public()
             status, template = _NOT_SERVING[TenantStatus(tenant.status)]
             return self._page(request, status=status, template=template, tenant=tenant)
 
-        # The cached instance is shared by every thread of this process; each request gets its own.
-        tenant = copy.copy(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
-        tenant.domain_url = hostname
-        self._use_schema_of(tenant)
-        request.urlconf = settings.ROOT_URLCONF
-        return self.get_response(request)
-
-    @staticmethod
-    def _use_schema_of(tenant: Tenant | None) -> None:
-        """Point the connection at the tenant's schema (or public) unless it already is.
-
-        Calling set_tenant() forgets that search_path is already set on this connection, so a
-        request for the same tenant as the last one would pay a `SET search_path` for nothing.
-        """
-        if tenant is None:
-            if current_schema() != settings.PUBLIC_SCHEMA_NAME:
-                use_public_schema()
-            return
-        db = tenant_connection()
+        # set_tenant() forgets that search_path is already set on this connection, so only call
+        # it when the connection points elsewhere: a warm request for the same tenant as the
+        # connection's last one then issues no SQL at all.
         if db.schema_name == tenant.schema_name and db.include_public_schema:
             db.tenant = tenant
-            return
-        db.set_tenant(tenant)
+        else:
+            db.set_tenant(tenant)
+        request.urlconf = settings.ROOT_URLCONF
+        return self.get_response(request)
 
     @staticmethod
     def _page(request: HttpRequest, *, status: int, template: str, tenant: Tenant | None) -> HttpResponse:

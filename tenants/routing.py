@@ -1,16 +1,20 @@
-"""Host -> tenant resolution with no SQL in the steady state.
+"""Host -> tenant resolution with no SQL, and almost no work, in the steady state.
 
-Two layers: a small per-process TTL cache in front of the shared platform cache (Redis in
-production), then the database. Any change to a Tenant or Domain clears this process's layer and
-bumps a generation number that retires every shared entry at once; other processes see the change
-within TENANT_ROUTING_LOCAL_TTL seconds (docs/adr/0005-host-routing-cache.md).
+Two layers: a per-process dict keyed by the raw Host header, whose entries expire after
+TENANT_ROUTING_LOCAL_TTL seconds, in front of the shared platform cache (Redis in production),
+then the database. Any change to a Tenant or Domain clears this process's layer and bumps a
+generation number that retires every shared entry at once; other processes see the change within
+the TTL (docs/adr/0005-host-routing-cache.md).
+
+This runs on every request, so it is deliberately plain: a dict lookup and a clock read when warm
+(a TTL cache library cost more than the rest of the routing together).
 """
 
-import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from cachetools import TTLCache
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
@@ -19,24 +23,25 @@ from .models import Domain, Tenant
 
 _GENERATION_KEY = "routing:generation"
 _SHARED_TTL = 3600
-_MISSING = "missing"
+# Bounds memory when clients send many distinct host names under BASE_DOMAIN.
+_LOCAL_MAX_ENTRIES = 10_000
 
 
 @dataclass(frozen=True)
 class Route:
-    """Where a host goes: the public site (tenant is None) or one tenant."""
+    """Where a host goes: the public site (tenant is None) or one tenant.
+
+    The tenant instance is shared by every request this process serves for the host: read it,
+    never change it (services load their own copy to write).
+    """
 
     tenant: Tenant | None
-
-    @property
-    def is_public(self) -> bool:
-        return self.tenant is None
 
 
 PUBLIC_ROUTE = Route(tenant=None)
 
-_lock = threading.Lock()
-_local: TTLCache[str, Route | str] = TTLCache(maxsize=10_000, ttl=settings.TENANT_ROUTING_LOCAL_TTL)
+# raw Host header -> (expires at, route or None for "no tenant here")
+_local: dict[str, tuple[float, Route | None]] = {}
 
 
 def normalize_host(host: str) -> str:
@@ -44,39 +49,44 @@ def normalize_host(host: str) -> str:
     return host.split(":", 1)[0].rstrip(".").lower()
 
 
+def route_for(raw_host: str, checked_host: Callable[[], str]) -> Route | None:
+    """Return the route for a request's raw Host header, or None when no tenant serves it.
+
+    `checked_host` validates the header against ALLOWED_HOSTS (raising DisallowedHost) and is only
+    called on a miss: a header that is cached has passed that check before.
+    """
+    now = time.monotonic()
+    entry = _local.get(raw_host)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    route = resolve_host(normalize_host(checked_host()))
+    if len(_local) >= _LOCAL_MAX_ENTRIES:
+        _local.clear()
+    _local[raw_host] = (now + settings.TENANT_ROUTING_LOCAL_TTL, route)
+    return route
+
+
 def resolve_host(hostname: str) -> Route | None:
-    """Return the route for a host name (no port), or None when no tenant serves it."""
+    """Return the route for a host name (no port) from the shared cache or the database."""
     if hostname == settings.BASE_DOMAIN:
         return PUBLIC_ROUTE
-    with _lock:
-        cached = _local.get(hostname)
-    if cached is None:
-        cached = _resolve_shared(hostname)
-        with _lock:
-            _local[hostname] = cached
-    return None if cached == _MISSING else cached  # type: ignore[return-value]
-
-
-def _resolve_shared(hostname: str) -> Route | str:
     shared = caches["platform"]
     generation = shared.get_or_set(_GENERATION_KEY, 1, timeout=None)
     key = f"routing:host:{generation}:{hostname}"
-    found = shared.get(key)
-    if found is None:
-        found = _resolve_from_database(hostname)
-        shared.set(key, found, timeout=_SHARED_TTL)
-    return cast("Route | str", found)
-
-
-def _resolve_from_database(hostname: str) -> Route | str:
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-    return Route(tenant=domain.tenant) if domain else _MISSING
+    tenant: Tenant | bool | None = shared.get(key)
+    if tenant is None:
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        tenant = domain.tenant if domain else False
+        shared.set(key, tenant, timeout=_SHARED_TTL)
+    if not isinstance(tenant, Tenant):
+        return None
+    tenant.domain_url = hostname
+    return Route(tenant=tenant)
 
 
 def forget_routes() -> None:
     """Drop every cached route, in this process and (by a new generation) in the shared cache."""
-    with _lock:
-        _local.clear()
+    _local.clear()
     shared = caches["platform"]
     try:
         shared.incr(_GENERATION_KEY)
