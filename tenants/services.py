@@ -47,7 +47,7 @@ def do_register_tenant(*, slug: str, name: str, kind: str, country: str, languag
             # Registered by a concurrent run in the meantime.
             existing = Tenant.objects.get(slug=slug)
         else:
-            logger.info("tenant registered", extra={"tenant_slug": slug})
+            logger.info("tenant %s registered", slug)
             return candidate
     if any(getattr(existing, field) != getattr(candidate, field) for field in _IDENTITY_FIELDS):
         raise ValidationError({"slug": _("This subdomain is already taken.")}, code="slug_taken")
@@ -59,10 +59,13 @@ def do_provision_tenant(*, tenant: Tenant, verbosity: int = 0) -> Tenant:
 
     Every step checks what is already done, so running it again after a failure part-way (or
     twice at once: an advisory lock serialises runs per tenant) finishes the job and changes
-    nothing that is already right. A suspended or closed tenant keeps its status.
+    nothing that is already right. A suspended tenant keeps its status; a closed one is refused,
+    since its schema may already have been exported and dropped.
     """
     with _provisioning_lock(tenant.schema_name):
         tenant.refresh_from_db()
+        if tenant.status == TenantStatus.CLOSED:
+            raise ValidationError(_("This tenant is closed and cannot be provisioned again."), code="tenant_closed")
         use_public_schema()
         _ensure_schema(tenant)
         _migrate_schema(tenant, verbosity=verbosity)
@@ -70,7 +73,7 @@ def do_provision_tenant(*, tenant: Tenant, verbosity: int = 0) -> Tenant:
         if tenant.status == TenantStatus.PROVISIONING:
             tenant.status = TenantStatus.ACTIVE
             tenant.save(update_fields=["status", "updated_at"])
-            logger.info("tenant provisioned", extra={"tenant_slug": tenant.slug})
+            logger.info("tenant %s provisioned", tenant.slug)
     return tenant
 
 

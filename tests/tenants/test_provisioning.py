@@ -151,6 +151,20 @@ def test_reprovisioning_a_suspended_tenant_keeps_it_suspended(committed: Callabl
     assert provision_tenant(slug="gjovik", **SPEC).status == TenantStatus.SUSPENDED
 
 
+def test_a_closed_tenant_is_not_provisioned_again(committed: Callable[[str], str]) -> None:
+    tenant = provision_tenant(slug=committed("gjovik"), **SPEC)
+    tenant.status = TenantStatus.CLOSED
+    tenant.save()
+    with connection.cursor() as cursor:
+        cursor.execute('DROP SCHEMA "gjovik" CASCADE')
+
+    with pytest.raises(ValidationError, match="closed"):
+        provision_tenant(slug="gjovik", **SPEC)
+
+    assert not schema_exists("gjovik")
+    assert Tenant.objects.get(slug="gjovik").status == TenantStatus.CLOSED
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
