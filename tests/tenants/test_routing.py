@@ -157,3 +157,16 @@ def test_admin_site_is_on_the_public_host_only(melhus: Tenant) -> None:
     assert public.post("/admin/login/", {"username": staff.phone, "password": "s3cret-pass"}).status_code == 302
     assert public.get("/admin/").status_code == 200
     assert host_client(melhus).get("/admin/").status_code == 404
+
+
+def test_api_docs_and_schema_are_served_on_a_tenant_host_from_our_own_assets(melhus: Tenant) -> None:
+    client = host_client(melhus)
+
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+
+    assert schema.status_code == 200
+    assert b"/api/v1/tenant/" in schema.content
+    assert docs.status_code == 200
+    assert b"cdn." not in docs.content
+    assert b"/static/drf_spectacular_sidecar/" in docs.content
