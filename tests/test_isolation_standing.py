@@ -22,6 +22,7 @@ from core.accounts.models import User
 from tenants.db import use_public_schema
 from tenants.models import Tenant
 from tests.conftest import in_schema
+from tests.factories import UserFactory, api_token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +94,8 @@ def test_no_tenant_url_reveals_or_changes_another_tenants_data(melhus: Tenant, r
         b_ids = _ids_in_current_schema()
         b_before = _snapshot()
     with in_schema(melhus.schema_name):
-        attacker = User.objects.create_user("+4793333332", "Attacker In Melhus")
-        attacker_token = Token.objects.create(user=attacker).key
+        attacker = UserFactory.create(name="Attacker In Melhus")
+        attacker_token = api_token_for(attacker)
     secrets = [_MARKER, "+4793333331", "4793333331", "victim@example.org", str(victim.pk)]
 
     session_client = Client()

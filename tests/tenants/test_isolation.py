@@ -2,18 +2,18 @@
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
 from tenants.models import Tenant
 from tests.conftest import host_client, in_schema
+from tests.factories import UserFactory, api_token_for
 
 pytestmark = pytest.mark.django_db
 
 
 def test_rows_of_one_tenant_are_invisible_from_another_via_the_orm(melhus: Tenant, red_cross: Tenant) -> None:
     with in_schema(melhus.schema_name):
-        User.objects.create_user("+4792222221", "Only In Melhus")
+        UserFactory.create(phone="+4792222221", name="Only In Melhus")
 
     with in_schema(red_cross.schema_name):
         assert not User.objects.filter(phone="+4792222221").exists()
@@ -41,7 +41,7 @@ def test_same_phone_in_two_tenants_is_two_independent_accounts(melhus: Tenant, r
 
 def test_token_of_one_tenant_is_refused_on_another_tenants_host(melhus: Tenant, red_cross: Tenant) -> None:
     with in_schema(melhus.schema_name):
-        key = Token.objects.create(user=User.objects.create_user("+4792222223", "Melhus Member")).key
+        key = api_token_for(UserFactory.create(name="Melhus Member"))
 
     own = host_client(melhus, HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/me/")
     other = host_client(red_cross, HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/me/")
@@ -53,7 +53,7 @@ def test_token_of_one_tenant_is_refused_on_another_tenants_host(melhus: Tenant, 
 
 def test_session_of_one_tenant_is_anonymous_on_another_tenants_host(melhus: Tenant, red_cross: Tenant) -> None:
     with in_schema(melhus.schema_name):
-        user = User.objects.create_user("+4792222224", "Session Holder")
+        user = UserFactory.create(name="Session Holder")
     client = host_client(melhus)
     with in_schema(melhus.schema_name):
         client.force_login(user)

@@ -19,6 +19,7 @@ from tenants.models import Domain, Tenant, TenantStatus
 from tenants.services import do_register_tenant, provision_tenant
 from tenants.tasks import resume_stalled_provisioning
 from tests.conftest import in_schema
+from tests.factories import UserFactory
 
 SPEC: dict[str, Any] = {
     "name": "Gjøvik kommune",
@@ -60,7 +61,7 @@ def test_provisioning_creates_a_migrated_schema_a_domain_and_activates(committed
     assert "tenants_tenant" not in _tables("gjovik")
     assert list(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True)) == ["gjovik.localhost"]
     with in_schema("gjovik"):
-        User.objects.create_user("+4794444441", "First Person")
+        UserFactory.create()
         assert User.objects.count() == 1
 
 
@@ -73,7 +74,7 @@ def test_hyphenated_slug_gets_an_underscored_schema(committed: Callable[[str], s
 def test_provisioning_twice_changes_nothing_the_second_time(committed: Callable[[str], str]) -> None:
     first = provision_tenant(slug=committed("gjovik"), **SPEC)
     with in_schema("gjovik"):
-        User.objects.create_user("+4794444442", "Kept Person")
+        UserFactory.create(name="Kept Person")
 
     second = provision_tenant(slug="gjovik", **SPEC)
 

@@ -3,11 +3,11 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
 from tenants.models import Domain, Tenant, TenantStatus
 from tests.conftest import host_client, in_schema
+from tests.factories import UserFactory, api_token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_host_outside_base_domain_is_refused(melhus: Tenant) -> None:
 )
 def test_tenant_that_is_not_active_gets_its_own_page(melhus: Tenant, status: str, http_status: int, text: str) -> None:
     with in_schema(melhus.schema_name):
-        User.objects.create_user("+4791111111", "Secret Resident")
+        UserFactory.create(name="Secret Resident")
     melhus.status = status
     melhus.language = "en"
     melhus.save()
@@ -123,9 +123,8 @@ def test_routing_costs_one_query_cold_and_none_once_warm(melhus: Tenant) -> None
 
 def test_warm_routed_request_adds_no_statement_to_what_the_view_needs(melhus: Tenant) -> None:
     with in_schema(melhus.schema_name):
-        user = User.objects.create_user("+4791111112", "Token Holder")
-        token = Token.objects.create(user=user)
-    client = host_client(melhus, HTTP_AUTHORIZATION=f"Token {token.key}")
+        token = api_token_for(UserFactory.create(name="Token Holder"))
+    client = host_client(melhus, HTTP_AUTHORIZATION=f"Token {token}")
     client.get("/api/v1/me/")  # warm: routing cached and search_path set on this connection
 
     with CaptureQueriesContext(connection) as warm:
@@ -139,9 +138,9 @@ def test_warm_routed_request_adds_no_statement_to_what_the_view_needs(melhus: Te
 
 def test_switching_tenants_sets_the_search_path_again(melhus: Tenant, red_cross: Tenant) -> None:
     with in_schema(melhus.schema_name):
-        melhus_token = Token.objects.create(user=User.objects.create_user("+4791111113", "In Melhus")).key
+        melhus_token = api_token_for(UserFactory.create(phone="+4791111113", name="In Melhus"))
     with in_schema(red_cross.schema_name):
-        red_cross_token = Token.objects.create(user=User.objects.create_user("+4791111113", "In Red Cross")).key
+        red_cross_token = api_token_for(UserFactory.create(phone="+4791111113", name="In Red Cross"))
 
     first = host_client(melhus, HTTP_AUTHORIZATION=f"Token {melhus_token}").get("/api/v1/me/")
     second = host_client(red_cross, HTTP_AUTHORIZATION=f"Token {red_cross_token}").get("/api/v1/me/")
