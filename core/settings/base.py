@@ -195,8 +195,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / ".dev" / "static"))
+# Uploaded and generated files live under MEDIA_ROOT/<schema name>/: no path of one tenant can
+# name another tenant's file. They are never served as public static files.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / ".dev" / "media"))
+MEDIA_URL = "/media/"
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
