@@ -18,6 +18,32 @@ _PHONE_RE = re.compile(r"\+?\d[\d\s-]{6,}\d")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _FILTERED = "[Filtered]"
 # Keys whose values are personal data wherever they appear in an event.
+# Identifiers and code locations Sentry needs intact; they hold no personal data, but their hex
+# digits and dotted versions would otherwise look like phone numbers to the pattern above.
+_VERBATIM_KEYS = frozenset(
+    {
+        "event_id",
+        "trace_id",
+        "span_id",
+        "parent_span_id",
+        "release",
+        "dist",
+        "environment",
+        "timestamp",
+        "start_timestamp",
+        "sdk",
+        "modules",
+        "filename",
+        "abs_path",
+        "module",
+        "function",
+        "lineno",
+        "colno",
+        "platform",
+        "level",
+        "type",
+    }
+)
 _PERSONAL_KEYS = frozenset(
     {"phone", "name", "email", "address", "first_name", "last_name", "full_name", "message_body"}
 )
@@ -82,12 +108,12 @@ def scrub_event(event: "Event", _hint: dict[str, Any] | None = None) -> "Event":
 def _scrub(value: Any, key: str = "") -> Any:
     if key.lower() in _PERSONAL_KEYS:
         return _FILTERED
+    if key in _VERBATIM_KEYS:
+        return value
     if isinstance(value, dict):
         return {k: _scrub(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_scrub(item) for item in value)
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(item) for item in value)
     if isinstance(value, str):
         return _EMAIL_RE.sub(_FILTERED, _PHONE_RE.sub(_FILTERED, value))
     return value

@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
-from core.observability import SchemaLogFilter, init_sentry
+from core.observability import SchemaLogFilter, init_sentry, scrub_event
 from tenants.models import Tenant
 from tests.conftest import in_schema
 
@@ -67,3 +67,25 @@ def test_log_records_carry_the_schema_name(melhus: Tenant) -> None:
     with in_schema(melhus.schema_name):
         SchemaLogFilter().filter(record)
     assert record.schema_name == "melhus"  # type: ignore[attr-defined]
+
+
+def test_scrubbing_keeps_the_identifiers_sentry_needs_intact() -> None:
+    # Hex ids with long runs of decimal digits look like phone numbers to a naive pattern.
+    event: dict[str, Any] = {
+        "event_id": "0b91a27345678901c3d4e5f60718293a",
+        "release": "2026.11.23",
+        "contexts": {"trace": {"trace_id": "77140341926421011365159450170093", "span_id": "1234567890123456"}},
+        "breadcrumbs": {"values": [{"message": "SMS to +47 912 34 567 failed", "data": {"to": "+4791234567"}}]},
+        "extra": {"note": "call 070-174 06 05 or kari@example.org"},
+    }
+
+    scrubbed: dict[str, Any] = dict(scrub_event(event))  # type: ignore[arg-type]
+
+    assert scrubbed["event_id"] == "0b91a27345678901c3d4e5f60718293a"
+    assert scrubbed["release"] == "2026.11.23"
+    assert scrubbed["contexts"]["trace"] == {
+        "trace_id": "77140341926421011365159450170093",
+        "span_id": "1234567890123456",
+    }
+    assert scrubbed["breadcrumbs"]["values"] == [{"message": "SMS to [Filtered] failed"}]
+    assert scrubbed["extra"]["note"] == "call [Filtered] or [Filtered]"
