@@ -3,12 +3,14 @@
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import quote_schema_name
@@ -19,6 +21,8 @@ from .models import Domain, Tenant, TenantStatus
 
 logger = logging.getLogger(__name__)
 
+# Provisioning normally takes seconds; a tenant still provisioning after this was interrupted.
+STALLED_AFTER = timedelta(minutes=10)
 # Fields that identify what was asked for; a re-run with other values is refused, not applied.
 _IDENTITY_FIELDS = ("kind", "name", "country", "language", "org_number")
 
@@ -75,6 +79,23 @@ def do_provision_tenant(*, tenant: Tenant, verbosity: int = 0) -> Tenant:
             tenant.save(update_fields=["status", "updated_at"])
             logger.info("tenant %s provisioned", tenant.slug)
     return tenant
+
+
+def do_resume_stalled_provisioning(*, stalled_after: timedelta = STALLED_AFTER) -> list[str]:
+    """Finish provisioning every tenant interrupted part-way; return the slugs now done.
+
+    One tenant that still fails is logged and left for the next run; it does not hold up others.
+    """
+    cutoff = timezone.now() - stalled_after
+    resumed = []
+    for tenant in Tenant.objects.filter(status=TenantStatus.PROVISIONING, updated_at__lt=cutoff):
+        try:
+            do_provision_tenant(tenant=tenant)
+        except Exception:
+            logger.exception("resuming provisioning of tenant %s failed", tenant.slug)
+            continue
+        resumed.append(tenant.slug)
+    return resumed
 
 
 def provision_tenant(

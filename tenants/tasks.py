@@ -1,21 +1,17 @@
 """Public-schema periodic jobs: fan out one task per tenant, resume stalled provisioning."""
 
 import logging
-from datetime import timedelta
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
 from core.celery import app
 from tenants.db import use_public_schema
 
 from .models import Tenant, TenantStatus
-from .services import do_provision_tenant
+from .services import do_provision_tenant, do_resume_stalled_provisioning
 
 logger = logging.getLogger(__name__)
-
-# Provisioning normally takes seconds; a tenant still provisioning after this was interrupted.
-STALLED_AFTER = timedelta(minutes=10)
 
 
 @app.task(name="tenants.fan_out", acks_late=True)
@@ -39,15 +35,18 @@ def fan_out(task_name: str) -> int:
 def resume_stalled_provisioning() -> list[str]:
     """Finish provisioning of tenants interrupted part-way (the service is resumable)."""
     use_public_schema()
-    cutoff = timezone.now() - STALLED_AFTER
-    resumed = []
-    for tenant in Tenant.objects.filter(status=TenantStatus.PROVISIONING, updated_at__lt=cutoff):
-        do_provision_tenant(tenant=tenant)
-        resumed.append(tenant.slug)
-    return resumed
+    return do_resume_stalled_provisioning()
 
 
-@app.task(name="tenants.provision", acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@app.task(
+    name="tenants.provision",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    # A closed or deleted tenant stays so; retrying would only repeat the refusal.
+    dont_autoretry_for=(ValidationError, Tenant.DoesNotExist),
+    retry_backoff=True,
+    max_retries=5,
+)
 def provision(tenant_id: int) -> str:
     """Provision one tenant in the background; idempotent, so a retry finishes the job."""
     use_public_schema()

@@ -144,6 +144,28 @@ def test_the_periodic_job_resumes_stalled_provisioning(
     assert Tenant.objects.get(slug="gjovik").status == TenantStatus.ACTIVE
 
 
+def test_one_tenant_that_still_fails_does_not_hold_up_the_others(
+    committed: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    do_register_tenant(slug=committed("broken"), **SPEC)
+    do_register_tenant(slug=committed("gjovik"), **SPEC)
+    Tenant.objects.filter(slug__in=["broken", "gjovik"]).update(updated_at=timezone.now() - timedelta(minutes=11))
+    real_ensure_domain = services._ensure_domain
+
+    def fail_for_broken(tenant: Tenant) -> None:
+        if tenant.slug == "broken":
+            raise TimeoutError("DNS provider down")
+        real_ensure_domain(tenant)
+
+    monkeypatch.setattr(services, "_ensure_domain", fail_for_broken)
+
+    resumed = resume_stalled_provisioning()
+
+    assert resumed == ["gjovik"]
+    assert Tenant.objects.get(slug="gjovik").status == TenantStatus.ACTIVE
+    assert Tenant.objects.get(slug="broken").status == TenantStatus.PROVISIONING
+
+
 def test_reprovisioning_a_suspended_tenant_keeps_it_suspended(committed: Callable[[str], str]) -> None:
     tenant = provision_tenant(slug=committed("gjovik"), **SPEC)
     tenant.status = TenantStatus.SUSPENDED
