@@ -8,6 +8,10 @@ from . import api, views
 api_v1 = [
     path("tenant/", api.TenantInfoApi.as_view(), name="tenant-info"),
     path("me/", api.MeApi.as_view(), name="me"),
+    *(
+        path("", include(f"core.{app}.urls"))
+        for app in ("accounts", "groups", "qualification", "campaigns", "clients", "audit", "messaging")
+    ),
 ]
 
 urlpatterns = [

@@ -5,7 +5,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 from django_tenants.utils import schema_context
 from pytest_django import DjangoDbBlocker
@@ -25,11 +27,20 @@ RED_CROSS: dict[str, Any] = {
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """The test database with its public schema, plus the two standing tenants, built once."""
     with django_db_blocker.unblock():
+        created = None
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            # pytest-django sets up databases only for tests marked django_db; a run of tests that
+            # commit their own data must still never touch the development database.
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         for spec in (MELHUS, RED_CROSS):
             provision_tenant(country="NO", language="nb", **spec)
+    yield
+    if created is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
 
 
 @pytest.fixture

@@ -10,7 +10,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .deletion import delete_instance, delete_queryset
 from .phone import normalize_phone, validate_e164
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.query.is_sliced or self._fields is not None:  # type: ignore[attr-defined]
+            return super().delete()  # let Django raise its usual error
+        return delete_queryset(self)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,13 +53,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nb")
+    # Self-declared or checked at an ID check; used by groups with a minimum age.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Runs this tenant: groups, channels, qualification rules, people. Meaningless in `public`.
+    is_tenant_admin = models.BooleanField(_("tenant admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("May log in to the administration site of this schema.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()
+    objects: ClassVar[UserManager] = UserManager.from_queryset(UserQuerySet)()
 
     USERNAME_FIELD = "phone"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
@@ -68,6 +80,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.phone and not self.phone.startswith("+"):
             self.phone = normalize_phone(self.phone)
         self.email = type(self).objects.normalize_email(self.email)
+
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        # Vendor staff in `public` have no rows in tenant-only tables, and those tables are absent there.
+        return delete_instance(self, using=using)
 
     def get_full_name(self) -> str:
         return self.name

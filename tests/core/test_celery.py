@@ -23,7 +23,7 @@ from tests.conftest import in_schema
 
 
 @pytest.fixture
-def worker(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+def worker(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """A worker thread consuming from the real broker, with committed data it can see."""
     assert os.environ.get("REDIS_URL"), "the Celery tests need a real Redis: run them through infra/test"
     with (

@@ -14,7 +14,8 @@ from tests.conftest import in_schema
 
 
 @pytest.fixture
-def seeded(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+def seeded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    # django_db_setup: without it, a run of this file alone would seed the development database.
     with django_db_blocker.unblock():
         yield
         use_public_schema()

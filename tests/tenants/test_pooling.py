@@ -35,7 +35,7 @@ print(json.dumps({"names": names, "pool_max": pool.max_size}))
 
 
 @pytest.fixture
-def tokens(django_db_blocker: DjangoDbBlocker) -> Iterator[dict[str, str]]:
+def tokens(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict[str, str]]:
     with django_db_blocker.unblock():
         keys = {}
         for slug, schema in (("melhus", "melhus"), ("red-cross", "red_cross")):

@@ -31,7 +31,7 @@ SPEC: dict[str, Any] = {
 
 
 @pytest.fixture
-def committed(django_db_blocker: DjangoDbBlocker) -> Iterator[Callable[[str], str]]:
+def committed(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Callable[[str], str]]:
     """Real, committed provisioning (DDL and all); drops every tenant a test names."""
     slugs: list[str] = []
 

@@ -1,0 +1,1 @@
+"""Models of campaigns (see the app's services for the rules)."""

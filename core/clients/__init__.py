@@ -1,0 +1,1 @@
+"""Clients in a tenant's schema."""

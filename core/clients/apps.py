@@ -1,0 +1,10 @@
+"""App configuration for clients."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClientsConfig(AppConfig):
+    name = "core.clients"
+    label = "clients"
+    verbose_name = _("Clients")

@@ -1,0 +1,1 @@
+"""Models of clients (see the app's services for the rules)."""

@@ -1,0 +1,10 @@
+"""App configuration for groups."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupsConfig(AppConfig):
+    name = "core.groups"
+    label = "groups"
+    verbose_name = _("Groups")

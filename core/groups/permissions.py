@@ -1,0 +1,53 @@
+"""Who may do what with groups; services call these, views only as a courtesy."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from core.accounts.models import User
+
+from .models import Group, Membership, MembershipStatus, Role, Visibility
+
+
+def is_tenant_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_tenant_admin)
+
+
+def approved_membership(user: User, group: Group) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, group=group, status=MembershipStatus.APPROVED).first()
+
+
+def has_role(user: User, group: Group, *roles: Role) -> bool:
+    membership = approved_membership(user, group)
+    return membership is not None and membership.role in roles
+
+
+def is_leader(user: User, group: Group) -> bool:
+    return has_role(user, group, Role.LEADER)
+
+
+def can_manage_group(user: User, group: Group) -> bool:
+    """Leaders of the group and the tenant's admins."""
+    return is_tenant_admin(user) or is_leader(user, group)
+
+
+def can_see_group(user: User, group: Group) -> bool:
+    """A secret group exists only for its members (any status but ended), leaders and admins."""
+    if group.visibility != Visibility.SECRET:
+        return user.is_authenticated
+    if is_tenant_admin(user):
+        return True
+    return Membership.objects.filter(
+        user=user, group=group, status__in=(MembershipStatus.APPLIED, MembershipStatus.APPROVED)
+    ).exists()
+
+
+def check_tenant_admin(user: User) -> None:
+    if not is_tenant_admin(user):
+        raise PermissionDenied(_("Only the tenant's admins may do this."))
+
+
+def check_can_manage_group(user: User, group: Group) -> None:
+    if not can_manage_group(user, group):
+        raise PermissionDenied(_("Only the group's leaders and the tenant's admins may do this."))

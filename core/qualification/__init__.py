@@ -1,0 +1,1 @@
+"""Qualification in a tenant's schema."""

@@ -1,0 +1,1 @@
+"""Models of qualification (see the app's services for the rules)."""
