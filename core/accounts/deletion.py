@@ -32,7 +32,7 @@ def has_table_in_current_schema(model: type[models.Model]) -> bool:
 
 class SchemaAwareCollector(Collector):
     def related_objects(
-        self, related_model: type[models.Model], related_fields: Iterable[Any], objs: Iterable[Any]
+        self, related_model: type[models.Model], related_fields: Iterable[Any], objs: Any
     ) -> models.QuerySet[Any]:
         if not has_table_in_current_schema(related_model):
             return related_model._base_manager.using(self.using).none()

@@ -9,12 +9,10 @@ from .models import Group, Membership, MembershipStatus, Role, Visibility
 
 
 def is_tenant_admin(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_tenant_admin)
+    return bool(user.is_active and user.is_tenant_admin)
 
 
 def approved_membership(user: User, group: Group) -> Membership | None:
-    if not user.is_authenticated:
-        return None
     return Membership.objects.filter(user=user, group=group, status=MembershipStatus.APPROVED).first()
 
 

@@ -12,4 +12,4 @@ def deliver(message_id: str) -> None:
 
 def dispatch(message: OutboxMessage) -> None:
     """Hand a committed outbox row to the worker, at the row's priority."""
-    deliver.apply_async(args=[str(message.pk)], priority=message.priority)
+    deliver.apply_async(args=(str(message.pk),), priority=message.priority)
