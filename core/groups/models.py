@@ -23,7 +23,7 @@ class JoinPolicy(models.TextChoices):
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("public: anyone in the tenant sees the group and its members' count")
     PRIVATE = "private", _("private: the group is listed, its content is for members")
-    SECRET = "secret", _("secret: invisible to everyone but its members")  # noqa: S105 - not a password
+    SECRET = "secret", _("secret: invisible to everyone but its members")
 
 
 class Role(models.TextChoices):
@@ -130,9 +130,7 @@ class Channel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    publishing_groups = models.ManyToManyField(
-        Group, verbose_name=_("publishing groups"), related_name="publishes_in"
-    )
+    publishing_groups = models.ManyToManyField(Group, verbose_name=_("publishing groups"), related_name="publishes_in")
     answering_groups = models.ManyToManyField(Group, verbose_name=_("answering groups"), related_name="answers_in")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
