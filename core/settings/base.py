@@ -75,6 +75,8 @@ TENANT_LIMIT_SET_CALLS = True
 # Changes to a Tenant or Domain clear it at once in the process that made them; this bounds how
 # long other processes may serve the old routing.
 TENANT_ROUTING_LOCAL_TTL = env.int("TENANT_ROUTING_LOCAL_TTL", default=10)
+# Days an invitation link (to become admin, leader, staff or member) stays valid.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
