@@ -189,6 +189,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
         "args": ("accounts.clear_expired_sessions",),
     },
+    # Before the working day, so leaders see the warnings and lapses when they start.
+    "qualification.check_expiry": {
+        "task": "tenants.fan_out",
+        "schedule": crontab(hour=6, minute=15),
+        "args": ("qualification.check_expiry",),
+    },
     "tenants.resume_stalled_provisioning": {
         "task": "tenants.resume_stalled_provisioning",
         "schedule": crontab(minute="*/5"),
