@@ -132,6 +132,15 @@ class Channel(models.Model):
     description = models.TextField(_("description"), blank=True)
     publishing_groups = models.ManyToManyField(Group, verbose_name=_("publishing groups"), related_name="publishes_in")
     answering_groups = models.ManyToManyField(Group, verbose_name=_("answering groups"), related_name="answers_in")
+    # Set on the channel an open group gets with its creation: the group publishes into it and answers it.
+    own_group = models.OneToOneField(
+        Group,
+        verbose_name=_("open group of its own"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_channel",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -185,3 +194,14 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} invitation {self.id}"
+
+    @property
+    def state(self) -> str:
+        """pending, accepted, revoked or expired: what the inviter sees in the list."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -1,15 +1,16 @@
-"""Fixtures for the groups tests: people and groups inside the melhus schema."""
+"""Fixtures for the groups tests: people and groups inside Melhus' schema, and API clients."""
 
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from core.accounts.models import User
 from core.groups.models import Group, JoinPolicy, Membership, MembershipStatus, Purpose, Role, Visibility
 from tenants.models import Tenant
-from tests.conftest import in_schema
-from tests.factories import UserFactory
+from tests.conftest import host_client, in_schema
+from tests.factories import UserFactory, api_token_for
 
 
 @pytest.fixture
@@ -34,6 +35,13 @@ def make_member(
     status: MembershipStatus = MembershipStatus.APPROVED,
 ) -> Membership:
     return Membership.objects.create(group=group, user=user or UserFactory.create(), role=role, status=status)
+
+
+def api_client(tenant: Tenant, user: User) -> Client:
+    """A client on the tenant's host that authenticates as `user` with an API token."""
+    with in_schema(tenant.schema_name):
+        token = api_token_for(user)
+    return host_client(tenant, HTTP_AUTHORIZATION=f"Token {token}")
 
 
 @pytest.fixture

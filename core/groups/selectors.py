@@ -1,0 +1,187 @@
+"""Reads about groups: what a person may see of groups, members, applicants, channels and invitations."""
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from core.accounts.models import User
+
+from .models import Category, Channel, Group, Invitation, InvitationRole, Membership, MembershipStatus, Role, Visibility
+from .permissions import (
+    ACTIVE_STATUSES,
+    approved_membership,
+    can_manage_group,
+    check_can_manage_group,
+    check_can_see_group,
+    check_tenant_admin,
+    is_tenant_admin,
+)
+
+# --- Groups ------------------------------------------------------------------------------------
+
+
+def groups_visible_to(user: User) -> QuerySet[Group]:
+    """Groups the person may see, with their own status and role and the approved members' count.
+
+    Secret groups appear only to their applicants and members (and admins); archived groups only
+    to admins.
+    """
+    mine = Membership.objects.filter(group=OuterRef("pk"), user=user)
+    groups = Group.objects.annotate(
+        my_status=Subquery(mine.values("status")[:1]),
+        my_role=Subquery(mine.values("role")[:1]),
+        my_membership_id=Subquery(mine.values("id")[:1]),
+        approved_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.APPROVED)),
+    ).prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("position", "name")))
+    if is_tenant_admin(user):
+        return groups
+    in_it = Membership.objects.filter(user=user, status__in=ACTIVE_STATUSES).values("group_id")
+    return groups.filter(archived_at__isnull=True).filter(~Q(visibility=Visibility.SECRET) | Q(pk__in=in_it))
+
+
+def get_visible_group(*, user: User, group_id: UUID) -> Group:
+    """The group if the person may see it; Group.DoesNotExist (a 404) otherwise, secret or not."""
+    return groups_visible_to(user).get(pk=group_id)
+
+
+def members_of(group: Group, viewer: User) -> QuerySet[Membership]:
+    """Who is in a group, as far as the viewer may know.
+
+    Leaders and admins see every status (with leader notes, which the API shows only to them);
+    approved members see the other approved members; everyone else sees nobody (PermissionDenied),
+    and a secret group stays not found for them.
+    """
+    check_can_see_group(viewer, group)
+    memberships = Membership.objects.filter(group=group).select_related("user").order_by("-applied_at", "id")
+    if can_manage_group(viewer, group):
+        return memberships
+    if approved_membership(viewer, group) is None:
+        raise PermissionDenied(_("Only the group's members see who its members are."))
+    return memberships.filter(status=MembershipStatus.APPROVED)
+
+
+def applicants_for(group: Group, viewer: User) -> QuerySet[Membership]:
+    """Pending applications, oldest first: for the group's leaders and the admins only."""
+    check_can_see_group(viewer, group)
+    check_can_manage_group(viewer, group)
+    return (
+        Membership.objects.filter(group=group, status=MembershipStatus.APPLIED)
+        .select_related("user")
+        .order_by("applied_at", "id")
+    )
+
+
+def get_membership_for(*, viewer: User, membership_id: UUID) -> Membership:
+    """A membership the viewer may act on or see: their own, or one in a group they manage.
+
+    Anything else is "not found", so ids of other people's memberships reveal nothing.
+    """
+    membership = Membership.objects.select_related("group", "user").get(pk=membership_id)
+    if membership.user_id == viewer.pk or can_manage_group(viewer, membership.group):
+        return membership
+    raise Membership.DoesNotExist
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The person's own memberships in groups that are not archived."""
+    return (
+        Membership.objects.filter(user=user, group__archived_at__isnull=True)
+        .select_related("group")
+        .order_by("-applied_at", "id")
+    )
+
+
+# --- Categories --------------------------------------------------------------------------------
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.order_by("position", "name")
+
+
+# --- Channels ----------------------------------------------------------------------------------
+
+
+def _approved_group_ids(user: User) -> QuerySet[Membership, UUID]:
+    return Membership.objects.filter(
+        user=user, status=MembershipStatus.APPROVED, group__archived_at__isnull=True
+    ).values_list("group_id", flat=True)
+
+
+def channels_user_can_post_in(user: User) -> QuerySet[Channel]:
+    """Open channels with a publishing group the person is an approved member of."""
+    return (
+        Channel.objects.filter(archived_at__isnull=True, publishing_groups__in=_approved_group_ids(user))
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def channels_user_can_answer(user: User) -> QuerySet[Channel]:
+    """Open channels with an answering group the person is an approved member of.
+
+    Qualification is part of approval here; per-request checks are layered on by the requests app.
+    """
+    return (
+        Channel.objects.filter(archived_at__isnull=True, answering_groups__in=_approved_group_ids(user))
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
+def can_post_in(user: User, channel: Channel) -> bool:
+    return channels_user_can_post_in(user).filter(pk=channel.pk).exists()
+
+
+def can_answer_in(user: User, channel: Channel) -> bool:
+    return channels_user_can_answer(user).filter(pk=channel.pk).exists()
+
+
+def channels_visible_to(user: User) -> QuerySet[Channel]:
+    """Admins see every channel; others the open channels they may post in or answer."""
+    channels = Channel.objects.prefetch_related(
+        Prefetch("publishing_groups", queryset=Group.objects.only("id", "name")),
+        Prefetch("answering_groups", queryset=Group.objects.only("id", "name")),
+    ).order_by("name", "id")
+    if is_tenant_admin(user):
+        return channels
+    group_ids = _approved_group_ids(user)
+    return channels.filter(
+        Q(archived_at__isnull=True)
+        & (
+            Q(pk__in=Channel.objects.filter(publishing_groups__in=group_ids).values("pk"))
+            | Q(pk__in=Channel.objects.filter(answering_groups__in=group_ids).values("pk"))
+        )
+    )
+
+
+def get_visible_channel(*, user: User, channel_id: UUID) -> Channel:
+    return channels_visible_to(user).get(pk=channel_id)
+
+
+# --- Invitations and admins --------------------------------------------------------------------
+
+
+def invitations_visible_to(user: User) -> QuerySet[Invitation]:
+    """Admins see every invitation; a group's leaders the member invitations of their groups."""
+    invitations = Invitation.objects.select_related("group", "created_by", "accepted_by").order_by("-created_at")
+    if is_tenant_admin(user):
+        return invitations
+    led = Membership.objects.filter(user=user, role=Role.LEADER, status=MembershipStatus.APPROVED).values("group_id")
+    return invitations.filter(role=InvitationRole.MEMBER, group__in=led)
+
+
+def get_visible_invitation(*, user: User, invitation_id: UUID) -> Invitation:
+    return invitations_visible_to(user).get(pk=invitation_id)
+
+
+def tenant_admins(viewer: User) -> QuerySet[User]:
+    check_tenant_admin(viewer)
+    return User.objects.filter(is_tenant_admin=True).order_by("name", "id")
+
+
+def get_person(*, viewer: User, user_id: UUID) -> User:
+    """A person of this tenant, for an admin choosing whom to make admin."""
+    check_tenant_admin(viewer)
+    return User.objects.get(pk=user_id)
