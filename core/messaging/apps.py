@@ -8,3 +8,6 @@ class MessagingConfig(AppConfig):
     name = "core.messaging"
     label = "messaging"
     verbose_name = _("Messages")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment checks

@@ -201,6 +201,40 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Outbound messages (SMS and e-mail) ----------------------------------------------------------
+
+# Like Django's e-mail backends: console or file in development and tests, 46elks in production.
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.messaging.backends.filebased.FileBackend")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=str(BASE_DIR / ".dev" / "sms.jsonl"))
+SMS_SENDER = env.str("SMS_SENDER", default="Dugnad")
+SMS_46ELKS_API_URL = env.str("SMS_46ELKS_API_URL", default="https://api.46elks.com/a1")
+SMS_46ELKS_USERNAME = env.str("SMS_46ELKS_USERNAME", default="")
+SMS_46ELKS_PASSWORD = env.str("SMS_46ELKS_PASSWORD", default="")
+SMS_HTTP_TIMEOUT_SECONDS = 10.0
+
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"Dugnad <noreply@{BASE_DOMAIN}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Delivery from the outbox: exponential backoff with jitter between attempts, then `failed`.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = 30.0
+# Below the broker's visibility_timeout, so a waiting retry is not handed out twice.
+OUTBOX_RETRY_MAX_SECONDS = 1800.0
+# A row in `sending` this long belongs to a worker that died mid-send: the sweep marks it unknown.
+OUTBOX_SENDING_LEASE_SECONDS = 600
+# The sweep leaves rows alone that came due this recently: their task is most likely queued.
+OUTBOX_SWEEP_GRACE_SECONDS = 60
+OUTBOX_SWEEP_BATCH = 500
+
 # --- Internationalisation ----------------------------------------------------------------------
 
 LANGUAGE_CODE = "nb"

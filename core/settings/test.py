@@ -1,6 +1,8 @@
 """Test settings: fast hashing, real PostgreSQL, real Redis where tasks matter."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
 
@@ -13,6 +15,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"].pop("OPTIONS", None)  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CELERY_BEAT_SCHEDULE_FILENAME = "/tmp/dugnad-test-celerybeat-schedule"  # noqa: S108
+# Tests read the codes they were "sent" from this file; one per test process, so concurrent runs
+# never see each other's messages.
+SMS_BACKEND = "core.messaging.backends.filebased.FileBackend"
+SMS_FILE_PATH = Path(tempfile.gettempdir()) / f"dugnad-test-sms-{os.getpid()}.jsonl"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Per-process caches: clearing them between tests must never flush the broker's Redis database.
 CACHES = {
