@@ -53,6 +53,9 @@ class OutboxMessage(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # When a worker claimed the row for its current attempt; a row left in `sending` much longer
+    # than that (the worker died mid-send) is turned into `unknown` by the sweep, never resent.
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     provider_id = models.CharField(_("provider's message id"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)

@@ -176,7 +176,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # Redis message priorities: one list per priority 0-9, the worker always pops the lowest
+    # number first, so a login code (0) overtakes a backlog of ordinary messages (5).
+    "priority_steps": list(range(10)),
+    "sep": ":",
+    "queue_order_strategy": "priority",
+    # A web request that commits a message must not hang on an unreachable broker (the outbox
+    # sweep sends the message later).
+    "socket_connect_timeout": 5,
+}
+CELERY_TASK_DEFAULT_PRIORITY = 5
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".dev" / "celerybeat-schedule")
@@ -188,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.fan_out",
         "schedule": crontab(hour=3, minute=17),
         "args": ("accounts.clear_expired_sessions",),
+    },
+    "messaging.sweep": {
+        "task": "tenants.fan_out",
+        "schedule": crontab(),
+        "args": ("messaging.sweep",),
     },
     # Before the working day, so leaders see the warnings and lapses when they start.
     "qualification.check_expiry": {
