@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django_tenants.utils import schema_context
 
 from core.accounts.models import User
+from core.demo import seed_melhus, seed_red_cross
 from tenants.db import use_public_schema
 
 from .models import Tenant
@@ -28,6 +29,8 @@ class DemoTenant:
     kind: str
     org_number: str
     people: tuple[DemoPerson, ...]
+    # Which groups, channels and clients the tenant gets (core/demo.py); the first person is its admin.
+    content: str = ""
 
 
 # The same volunteer (+47 400 00 003) has an account in both tenants: two independent accounts.
@@ -42,7 +45,11 @@ DEMO_TENANTS = (
             DemoPerson("+4740000002", "Nils Hansen (home-care nurse)"),
             DemoPerson("+4740000003", "Ola Berg (volunteer)"),
             DemoPerson("+46701740605", "Sara Lind (volunteer)", language="sv"),
+            DemoPerson("+4740000005", "Tone Lie (volunteer-centre leader)"),
+            DemoPerson("+4740000006", "Amir Haddad (refugee-service counsellor)"),
+            DemoPerson("+4740000007", "Per Moen (supported-housing staff)"),
         ),
+        content="melhus",
     ),
     DemoTenant(
         slug="melhus-rodekors",
@@ -53,6 +60,7 @@ DEMO_TENANTS = (
             DemoPerson("+4740000004", "Ingrid Dahl (group leader)"),
             DemoPerson("+4740000003", "Ola Berg (volunteer)"),
         ),
+        content="red-cross",
     ),
 )
 DEMO_STAFF = DemoPerson("+4740000099", "Vera Vendor (vendor staff)", language="en")
@@ -72,5 +80,9 @@ def seed_demo() -> list[Tenant]:
             for person in demo.people:
                 if not User.objects.filter(phone=person.phone).exists():
                     User.objects.create_user(person.phone, person.name, language=person.language)
+            if demo.content == "melhus":
+                seed_melhus(admin_phone=demo.people[0].phone)
+            elif demo.content == "red-cross":
+                seed_red_cross(admin_phone=demo.people[0].phone)
         tenants.append(tenant)
     return tenants

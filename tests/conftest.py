@@ -34,7 +34,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
         if not connection.settings_dict["NAME"].startswith("test_"):
             # pytest-django sets up databases only for tests marked django_db; a run of tests that
             # commit their own data must still never touch the development database.
-            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default": {}})
         for spec in (MELHUS, RED_CROSS):
             provision_tenant(country="NO", language="nb", **spec)
     yield
