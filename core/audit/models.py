@@ -1,11 +1,21 @@
 """The audit log: one append-only row per security-relevant action in this tenant."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses bulk changes in the ORM, before the database trigger would (migration 0002)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError("audit events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("audit events are append-only")
 
 
 class AuditEvent(models.Model):
@@ -36,6 +46,8 @@ class AuditEvent(models.Model):
     # Identifiers and states only; never names, phone numbers or free text about a person.
     data = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects: ClassVar[models.Manager["AuditEvent"]] = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -49,3 +61,6 @@ class AuditEvent(models.Model):
         if not self._state.adding:
             raise RuntimeError("audit events are append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, using: str | None = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("audit events are append-only")

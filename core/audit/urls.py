@@ -1,5 +1,9 @@
 """API routes of audit, mounted under /api/v1/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("audit/", api.AuditEventListApi.as_view(), name="audit-list"),
+]
