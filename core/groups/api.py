@@ -3,9 +3,10 @@
 One view per operation; serializers check the shape, the services enforce every rule.
 """
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
@@ -31,6 +32,9 @@ from .models import (
     Visibility,
 )
 from .permissions import can_manage_group, check_tenant_admin, is_tenant_admin
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 def _viewer(request: Request) -> User:
@@ -184,12 +188,26 @@ class InvitationSerializer(serializers.Serializer[Invitation]):
     revoked_at = serializers.DateTimeField(allow_null=True)
 
 
+# Unknown ids are not echoed back: an error message must not become a way to probe for rows.
+def _unknown(thing: "StrPromise", what_to_give: "StrPromise") -> "dict[str, str | StrPromise]":
+    return {"does_not_exist": thing, "incorrect_type": what_to_give}
+
+
+_UNKNOWN_GROUP = _unknown(_("No such group."), _("Give the group's id."))
+_UNKNOWN_CATEGORY = _unknown(_("No such category."), _("Give the category's id."))
+_UNKNOWN_PERSON = _unknown(_("No such person."), _("Give the person's id."))
+
+
 def _group_ids_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField[Group]:
-    return serializers.PrimaryKeyRelatedField(queryset=Group.objects.all(), many=True, **kwargs)
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(), many=True, allow_empty=False, error_messages=_UNKNOWN_GROUP, **kwargs
+    )
 
 
 def _category_ids_field() -> serializers.PrimaryKeyRelatedField[Category]:
-    return serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), many=True, required=False)
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), many=True, required=False, error_messages=_UNKNOWN_CATEGORY
+    )
 
 
 # --- Groups ------------------------------------------------------------------------------------
@@ -557,7 +575,9 @@ class InvitationCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer[Any]):
         role = serializers.ChoiceField(choices=InvitationRole.choices)
-        group = serializers.PrimaryKeyRelatedField(queryset=Group.objects.all(), required=False, allow_null=True)
+        group = serializers.PrimaryKeyRelatedField(
+            queryset=Group.objects.all(), required=False, allow_null=True, error_messages=_UNKNOWN_GROUP
+        )
         phone = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
         email = serializers.EmailField(required=False, allow_blank=True, default="")
 
@@ -618,7 +638,7 @@ class TenantAdminSetApi(APIView):
     """POST (admins): make a person admin, or stop them being one (one admin always remains)."""
 
     class InputSerializer(serializers.Serializer[Any]):
-        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), error_messages=_UNKNOWN_PERSON)
         is_admin = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses=PersonContactSerializer)
