@@ -1,5 +1,6 @@
 """Production SMS backend: 46elks (Nordic SMS provider) over its HTTP API."""
 
+import functools
 import logging
 
 import httpx
@@ -13,6 +14,13 @@ logger = logging.getLogger(__name__)
 
 # 4xx answers about our account or our pace, not about the message: trying again later may work.
 _RETRYABLE_CLIENT_ERRORS = frozenset({401, 403, 408, 429})
+
+
+@functools.cache
+def _client() -> httpx.Client:
+    """One client per process: it keeps connections to the provider open, and building one (its
+    TLS context) costs more than sending an SMS. Created on first use, so after the worker forks."""
+    return httpx.Client()
 
 
 class ElksBackend(SmsBackend):
@@ -38,7 +46,7 @@ class ElksBackend(SmsBackend):
             # 46elks then keeps no copy of the text (a login code, an invitation link) in its history.
             form["dontlog"] = "message"
         try:
-            response = httpx.post(self.url, data=form, auth=(self.username, self.password), timeout=self.timeout)
+            response = _client().post(self.url, data=form, auth=(self.username, self.password), timeout=self.timeout)
         except (
             httpx.ConnectError,
             httpx.ConnectTimeout,
