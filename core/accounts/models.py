@@ -24,6 +24,10 @@ class UserQuerySet(models.QuerySet["User"]):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get_queryset(self) -> UserQuerySet:
+        # A plain subclass rather than from_queryset(): migrations can serialise it by name.
+        return UserQuerySet(self.model, using=self._db)
+
     def create_user(self, phone: str, name: str = "", password: str | None = None, **extra: Any) -> "User":
         user = self.model(phone=normalize_phone(phone), name=name, **extra)
         if extra.get("email"):
@@ -50,6 +54,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     phone = models.CharField(_("phone number"), max_length=16, unique=True, validators=[validate_e164])
+    # When the person last proved they hold `phone` by entering a code sent to it; None until then.
+    phone_verified_at = models.DateTimeField(_("phone number verified"), null=True, blank=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nb")
@@ -63,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager.from_queryset(UserQuerySet)()
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "phone"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
