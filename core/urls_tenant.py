@@ -1,11 +1,11 @@
 """URLs of a tenant's host ({slug}.{BASE_DOMAIN})."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import api, views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("tenant/", api.TenantInfoApi.as_view(), name="tenant-info"),
     path("me/", api.MeApi.as_view(), name="me"),
     *(
@@ -19,4 +19,6 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Sign-up and login by SMS code in the browser (allauth's pages); apps use /api/v1/auth/.
+    path("accounts/", include("allauth.urls")),
 ]

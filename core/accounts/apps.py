@@ -1,6 +1,7 @@
 """App configuration for accounts."""
 
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,8 @@ class AccountsConfig(AppConfig):
     name = "core.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from .checks import check_phone_adapter
+
+        checks.register(check_phone_adapter)

@@ -274,11 +274,65 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- Login: phone number and SMS code (django-allauth) ------------------------------------------
+
+# Members have no password: they sign up and log in with their phone number and a one-time code
+# sent by SMS, on web pages (/accounts/) or through the API (/api/v1/auth/). The adapter stores the
+# number on User.phone and queues every SMS in the outbox; a system check refuses to start without it.
+ACCOUNT_ADAPTER = "core.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "core.accounts.forms.SignupDetailsForm"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# The answer on screen is the same whether or not a number has an account; only its holder learns
+# which, from the SMS.
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+# Codes are 6 digits, live 5 minutes and die after 3 wrong tries.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = ACCOUNT_LOGIN_BY_CODE_FORMAT
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_SESSION_REMEMBER = True
+LOGIN_REDIRECT_URL = "/"
+
+
+def _rates(variable: str, default: str, per: str) -> str:
+    """Rates written as "3/15m,10/d" in the environment, in allauth's form "3/15m/key,10/d/key"."""
+    return ",".join(f"{rate.strip()}/{per}" for rate in env.str(variable, default=default).split(",") if rate.strip())
+
+
+# Every SMS a login or sign-up causes counts per phone number, per client IP and per tenant
+# (core/accounts/ratelimits.py); SMS pumping fraud is a real cost. allauth's own limits on the same
+# requests are off: ours count each SMS once and refuse before an account or a pending login exists.
+ACCOUNT_RATE_LIMITS = {
+    "code_sms": ",".join(
+        (
+            _rates("LOGIN_CODE_LIMIT_PER_PHONE", "3/15m,10/d", "key"),
+            _rates("LOGIN_CODE_LIMIT_PER_IP", "30/h,100/d", "ip"),
+        )
+    ),
+    "code_sms_tenant": _rates("LOGIN_CODE_LIMIT_PER_TENANT", "300/h,2000/d", "key"),
+    "request_login_code": "",
+    "verify_phone": "",
+}
+# Behind this many proxies of our own (load balancer, ingress) the client's IP is read from
+# X-Forwarded-For; with 0 it is the connecting address. Rate limits and the audit log use it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Native apps use allauth's "app" API with a session token (X-Session-Token); browsers use the pages.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app",)
+
 # --- API ---------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
+        # The session token a native app receives when it logs in with an SMS code (/api/v1/auth/).
+        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
