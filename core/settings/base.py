@@ -350,6 +350,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The login API (/api/v1/auth/) is allauth's, not DRF views: its own description is merged in.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.accounts.openapi.add_login_api",
+    ],
 }
 
 # --- Security ----------------------------------------------------------------------------------
