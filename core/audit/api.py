@@ -3,7 +3,7 @@
 from typing import Any, cast
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -45,7 +45,9 @@ class AuditEventListApi(APIView):
                 raise serializers.ValidationError({"until": _("The end must be later than the start.")})
             return attrs
 
+    @extend_schema_serializer(component_name="AuditEvent")
     class OutputSerializer(serializers.Serializer[AuditEvent]):
+        @extend_schema_serializer(component_name="AuditActor")
         class ActorSerializer(serializers.Serializer[User]):
             id = serializers.UUIDField()
             name = serializers.CharField()

@@ -6,7 +6,13 @@ from typing import Any, cast
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
@@ -47,7 +53,7 @@ def campaign_link(request: Request, campaign: Campaign) -> str:
     return request.build_absolute_uri(f"/c/{campaign.code}")
 
 
-class GroupRefSerializer(serializers.Serializer[Group]):
+class CampaignGroupSerializer(serializers.Serializer[Group]):
     id = serializers.UUIDField()
     name = serializers.CharField()
 
@@ -64,7 +70,7 @@ class CampaignSerializer(serializers.Serializer[Campaign]):
 
     id = serializers.UUIDField()
     name = serializers.CharField()
-    group = GroupRefSerializer()
+    group = CampaignGroupSerializer()
     code = serializers.CharField()
     link = serializers.SerializerMethodField()
     is_active = serializers.BooleanField()
@@ -94,6 +100,7 @@ class CampaignListApi(APIView):
     class Pagination(NewestFirstCursor):
         pass
 
+    @extend_schema_serializer(component_name="CampaignCreateInput")
     class CreateInputSerializer(serializers.Serializer[Any]):
         group = serializers.UUIDField()
         name = serializers.CharField(max_length=120)
@@ -129,6 +136,7 @@ class CampaignListApi(APIView):
 class CampaignDetailApi(APIView):
     """GET: one campaign with its link and counts. PATCH: rename, pause/resume or change its dates."""
 
+    @extend_schema_serializer(component_name="CampaignUpdateInput")
     class UpdateInputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(max_length=120, required=False)
         is_active = serializers.BooleanField(required=False)
@@ -237,7 +245,9 @@ class CampaignByCodeApi(APIView):
     permission_classes = (AllowAny,)
     authentication_classes = ()
 
+    @extend_schema_serializer(component_name="CampaignPublic")
     class OutputSerializer(serializers.Serializer[Any]):
+        @extend_schema_serializer(component_name="CampaignPublicGroup")
         class PublicGroupSerializer(serializers.Serializer[Group]):
             id = serializers.UUIDField()
             name = serializers.CharField()
@@ -274,9 +284,11 @@ class CampaignByCodeApi(APIView):
 class CampaignJoinApi(APIView):
     """POST (signed in): apply to the campaign's group; the campaign counts the sign-up once per person."""
 
+    @extend_schema_serializer(component_name="CampaignJoinInput")
     class InputSerializer(serializers.Serializer[Any]):
         visit_id = serializers.UUIDField(required=False, allow_null=True, default=None)
 
+    @extend_schema_serializer(component_name="CampaignJoinResult")
     class OutputSerializer(serializers.Serializer[Any]):
         membership_id = serializers.UUIDField(source="membership.id")
         status = serializers.CharField(source="membership.status")

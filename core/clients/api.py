@@ -4,7 +4,7 @@ import uuid
 from typing import Any, cast
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +24,7 @@ def _user(request: Request) -> User:
     return cast("User", request.user)
 
 
-class GroupRefSerializer(serializers.Serializer[Group]):
+class ClientGroupSerializer(serializers.Serializer[Group]):
     id = serializers.UUIDField()
     name = serializers.CharField()
 
@@ -34,7 +34,7 @@ class ClientSummarySerializer(serializers.Serializer[Client]):
 
     id = serializers.UUIDField()
     name = serializers.CharField()
-    group = GroupRefSerializer()
+    group = ClientGroupSerializer()
     created_at = serializers.DateTimeField()
 
 
@@ -44,6 +44,7 @@ class ClientListApi(APIView):
     class Pagination(NewestFirstCursor):
         pass
 
+    @extend_schema_serializer(component_name="ClientCreateInput")
     class CreateInputSerializer(serializers.Serializer[Any]):
         group = serializers.UUIDField()
         name = serializers.CharField(max_length=150)
@@ -82,6 +83,7 @@ class ClientListApi(APIView):
 class ClientDetailApi(APIView):
     """GET: the client with contact details (each read is written to the audit log). PATCH: change the record."""
 
+    @extend_schema_serializer(component_name="ClientContact")
     class OutputSerializer(ClientSummarySerializer):
         phone = serializers.CharField()
         address = serializers.CharField()
@@ -89,6 +91,7 @@ class ClientDetailApi(APIView):
         consent_method = serializers.CharField()
         consent_date = serializers.DateField()
 
+    @extend_schema_serializer(component_name="ClientUpdateInput")
     class UpdateInputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(max_length=150, required=False)
         phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
