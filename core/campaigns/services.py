@@ -16,7 +16,7 @@ from core.groups.permissions import ACTIVE_STATUSES, check_can_manage_group
 from core.groups.services import do_apply
 
 from .models import Campaign, CampaignSignup, CampaignVisit
-from .selectors import group_accepts_campaigns
+from .selectors import group_accepts_campaigns, open_campaigns
 
 
 def _check_dates(*, starts_at: datetime | None, ends_at: datetime | None) -> None:
@@ -100,8 +100,15 @@ def do_archive_campaign(*, actor: User, campaign: Campaign) -> Campaign:
     return campaign
 
 
+def _check_open(campaign: Campaign) -> None:
+    """A closed campaign (paused, expired, archived, its group hidden) answers like an unknown code."""
+    if not open_campaigns().filter(pk=campaign.pk).exists():
+        raise Campaign.DoesNotExist
+
+
 def do_record_visit(*, campaign: Campaign, known_visit_id: uuid.UUID | None = None) -> CampaignVisit:
     """Count a visit, unless the visitor's session or app already holds a visit of this campaign."""
+    _check_open(campaign)
     if known_visit_id is not None:
         known = CampaignVisit.objects.filter(pk=known_visit_id, campaign=campaign).first()
         if known is not None:
@@ -123,6 +130,7 @@ def do_join_campaign(*, user: User, campaign: Campaign, visit_id: uuid.UUID | No
     The account counts as new when it was created after the visit that led here; without a
     known visit (a lost session) it counts as existing, so the figure never overstates.
     """
+    _check_open(campaign)
     existing = Membership.objects.filter(group_id=campaign.group_id, user=user).first()
     already_in = existing is not None and existing.status in ACTIVE_STATUSES
     membership = do_apply(user=user, group=campaign.group)

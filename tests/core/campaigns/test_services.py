@@ -174,6 +174,19 @@ def test_campaign_closes_when_its_group_turns_secret(campaign: Campaign, group: 
         get_open_campaign(code=campaign.code)
 
 
+def test_archived_campaign_counts_no_visit_and_takes_no_signup(campaign: Campaign, leader: User) -> None:
+    # Given a campaign its leader has archived...
+    do_archive_campaign(actor=leader, campaign=campaign)
+
+    # ...then the services themselves refuse it, whoever calls them.
+    with pytest.raises(Campaign.DoesNotExist):
+        do_record_visit(campaign=campaign)
+    with pytest.raises(Campaign.DoesNotExist):
+        do_join_campaign(user=UserFactory.create(), campaign=campaign)
+    stats = campaign_stats(campaign=campaign)
+    assert (stats.visits, stats.signups) == (0, 0)
+
+
 def test_campaigns_are_open_for_tenant_until_issue_6_adds_the_dpa_rule() -> None:
     assert campaigns_open_for_tenant() is True
 
