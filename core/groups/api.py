@@ -238,6 +238,7 @@ class GroupDetailApi(APIView):
 class GroupCreateApi(APIView):
     """POST (admins): create a group; an open group gets its own channel."""
 
+    @extend_schema_serializer(component_name="GroupCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(max_length=120)
         purpose = serializers.ChoiceField(choices=Purpose.choices)
@@ -262,6 +263,7 @@ class GroupCreateApi(APIView):
 class GroupUpdateApi(APIView):
     """POST: change the given fields (admins: all; the group's leaders: description and welcome text)."""
 
+    @extend_schema_serializer(component_name="GroupUpdateInput")
     class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(required=False, max_length=120)
         purpose = serializers.ChoiceField(choices=Purpose.choices, required=False)
@@ -363,6 +365,7 @@ class MembershipApproveApi(APIView):
 class MembershipRejectApi(APIView):
     """POST (leaders, admins): turn down an application; notes stay internal."""
 
+    @extend_schema_serializer(component_name="MembershipRejectInput")
     class InputSerializer(serializers.Serializer[Any]):
         notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
@@ -390,6 +393,7 @@ class MembershipWithdrawApi(APIView):
 class MembershipSetRoleApi(APIView):
     """POST: set a member's role (admins: any; the group's leaders: member or staff)."""
 
+    @extend_schema_serializer(component_name="MembershipSetRoleInput")
     class InputSerializer(serializers.Serializer[Any]):
         role = serializers.ChoiceField(choices=Role.choices)
 
@@ -406,6 +410,7 @@ class MembershipSetRoleApi(APIView):
 class MembershipLeaderNotesApi(APIView):
     """POST (leaders, admins): replace the internal notes about a member."""
 
+    @extend_schema_serializer(component_name="MembershipLeaderNotesInput")
     class InputSerializer(serializers.Serializer[Any]):
         notes = serializers.CharField(allow_blank=True, max_length=10000)
 
@@ -435,6 +440,7 @@ class CategoryListApi(_ListApi):
 class CategoryCreateApi(APIView):
     """POST (admins): add a category of help."""
 
+    @extend_schema_serializer(component_name="CategoryCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         key = serializers.SlugField(max_length=40)
         name = serializers.CharField(max_length=80)
@@ -453,6 +459,7 @@ class CategoryCreateApi(APIView):
 class CategoryUpdateApi(APIView):
     """POST (admins): rename or reorder a category."""
 
+    @extend_schema_serializer(component_name="CategoryUpdateInput")
     class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(max_length=80, required=False)
         position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
@@ -508,6 +515,7 @@ class ChannelDetailApi(APIView):
 class ChannelCreateApi(APIView):
     """POST (admins): bind publishing groups to answering groups."""
 
+    @extend_schema_serializer(component_name="ChannelCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(max_length=120)
         description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -527,6 +535,7 @@ class ChannelCreateApi(APIView):
 class ChannelUpdateApi(APIView):
     """POST (admins): rename a channel or change its groups."""
 
+    @extend_schema_serializer(component_name="ChannelUpdateInput")
     class InputSerializer(serializers.Serializer[Any]):
         name = serializers.CharField(max_length=120, required=False)
         description = serializers.CharField(required=False, allow_blank=True)
@@ -573,6 +582,7 @@ class InvitationCreateApi(APIView):
     goes to the invitee only, never into the response.
     """
 
+    @extend_schema_serializer(component_name="InvitationCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         role = serializers.ChoiceField(choices=InvitationRole.choices)
         group = serializers.PrimaryKeyRelatedField(
@@ -602,6 +612,7 @@ class InvitationRevokeApi(APIView):
 class InvitationAcceptApi(APIView):
     """POST: use an invitation link's token (from the body, never the URL, so it stays out of logs)."""
 
+    @extend_schema_serializer(component_name="InvitationAcceptInput")
     class InputSerializer(serializers.Serializer[Any]):
         token = serializers.CharField(max_length=200)
 
@@ -637,6 +648,7 @@ class TenantAdminListApi(_ListApi):
 class TenantAdminSetApi(APIView):
     """POST (admins): make a person admin, or stop them being one (one admin always remains)."""
 
+    @extend_schema_serializer(component_name="TenantAdminSetInput")
     class InputSerializer(serializers.Serializer[Any]):
         user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), error_messages=_UNKNOWN_PERSON)
         is_admin = serializers.BooleanField()
