@@ -18,6 +18,10 @@ def deliver(message_id: str) -> str:
     """Deliver one outbox row of the schema the task was sent from; safe to run any number of times."""
     from .services import do_deliver
 
+    if current_schema() == settings.PUBLIC_SCHEMA_NAME:
+        # The outbox lives only in tenant schemas.
+        logger.warning("messaging.deliver sent without a tenant; nothing to do")
+        return "skipped"
     try:
         pk = uuid.UUID(message_id)
     except ValueError:

@@ -19,6 +19,7 @@ from core.messaging.models import OutboxMessage, Priority, Status
 from core.messaging.outbox import enqueue_email, enqueue_sms
 from core.messaging.selectors import messages_due, outbox_counts_by_status
 from core.messaging.services import Outcome, do_deliver, do_sweep, retry_delay
+from core.messaging.tasks import deliver, sweep
 from tests.conftest import in_schema
 from tests.factories import UserFactory
 
@@ -327,3 +328,16 @@ def test_admin_is_read_only_and_hides_secrets(melhus: object) -> None:
         assert "123456" not in model_admin.shown_body(code)
         assert model_admin.shown_body(note) == "Møte i kveld"
         assert "body" not in model_admin.get_fields(request, code)
+
+
+# --- the tasks themselves ----------------------------------------------------------------------------
+
+
+def test_tasks_sent_without_a_tenant_do_nothing() -> None:
+    assert deliver(str(uuid.uuid4())) == "skipped"
+    assert sweep() == {}
+
+
+def test_deliver_task_ignores_a_malformed_id(melhus: object) -> None:
+    with in_schema("melhus"):
+        assert deliver("not-a-uuid") == "skipped"
