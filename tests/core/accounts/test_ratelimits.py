@@ -101,3 +101,19 @@ def test_one_tenants_spent_limits_do_not_touch_another_tenant(melhus: Tenant, re
     assert response.status_code == 401
     assert len(sms_to(red_cross, "+4790000051")) == 1
     assert len(sms_to(melhus, "+4790000051")) == 1
+
+
+def test_too_many_sign_ups_from_one_address_get_a_page_saying_so(melhus: Tenant) -> None:
+    # Given a limit of one sign-up per minute per address, already used.
+    with rate_limits(signup="1/m/ip"):
+        english_browser(melhus).post("/accounts/signup/", {"name": "First", "phone": "+4790000061"})
+
+        # When a second sign-up comes from the same address.
+        response = english_browser(melhus).post("/accounts/signup/", {"name": "Second", "phone": "+4790000062"})
+
+    # Then it gets a 429 page in the person's language, and nothing is created or sent.
+    assert response.status_code == 429
+    assert "Wait a few minutes and try again." in response.content.decode()
+    with in_schema(melhus.schema_name):
+        assert not User.objects.filter(phone="+4790000062").exists()
+    assert sms_to(melhus, "+4790000062") == []
