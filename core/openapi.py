@@ -1,6 +1,6 @@
 """OpenAPI schema generation: component names that stay unique with one view per operation."""
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
@@ -12,7 +12,7 @@ class AutoSchema(SpectacularAutoSchema):
     them would be called "Input" and "Output" in the schema and overwrite each other.
     """
 
-    def get_serializer_name(self, serializer: Any, direction: str) -> str:
+    def get_serializer_name(self, serializer: Any, direction: Literal["request", "response"]) -> str:
         cls = serializer if isinstance(serializer, type) else type(serializer)
         parts = cls.__qualname__.split(".")
         if len(parts) == 1 or "<locals>" in parts:
