@@ -20,5 +20,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Sign-up and login by SMS code in the browser (allauth's pages); apps use /api/v1/auth/.
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("core.accounts.page_urls")),
 ]

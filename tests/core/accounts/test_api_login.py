@@ -192,3 +192,34 @@ def test_sign_up_needs_a_name(melhus: Tenant) -> None:
     assert sms_to(melhus, "+4796666666") == []
     with in_schema(melhus.schema_name):
         assert not User.objects.filter(phone="+4796666666").exists()
+
+
+def test_member_changes_their_number_by_proving_the_new_one(melhus: Tenant) -> None:
+    # Given a logged-in member.
+    with in_schema(melhus.schema_name):
+        member = UserFactory.create(phone="+4797000001")
+    app = App(melhus)
+    app.post("auth/code/request", {"phone": "+4797000001"})
+    app.post("auth/code/confirm", {"code": last_code(melhus, "+4797000001")})
+
+    # When they give a new number and enter the code sent to it.
+    changed = app.post("account/phone", {"phone": "970 00 002"})
+    verified = app.post("auth/phone/verify", {"code": last_code(melhus, "+4797000002")})
+
+    # Then the account has the new, proven number.
+    assert changed.status_code == 202
+    assert verified.status_code == 200
+    with in_schema(melhus.schema_name):
+        member.refresh_from_db()
+        assert member.phone == "+4797000002"
+        assert member.phone_verified_at is not None
+    assert app.get("account/phone").json()["data"] == [{"phone": "+4797000002", "verified": True}]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["auth/login", "auth/password/request", "auth/password/reset", "account/password/change", "account/email"],
+)
+def test_password_and_email_endpoints_do_not_exist(melhus: Tenant, path: str) -> None:
+    # Members have no password: no endpoint lets anyone log in with, set or reset one.
+    assert App(melhus).post(path, {"password": "a-new-password-1234"}).status_code == 404

@@ -63,3 +63,8 @@ def test_invalid_number_on_the_login_page_gets_a_form_error(melhus: Tenant) -> N
     assert response.status_code == 200
     assert "is not a valid phone number" in response.content.decode()
     assert sms_to(melhus, "abc") == []
+
+
+@pytest.mark.parametrize("path", ["password/set/", "password/change/", "password/reset/", "email/"])
+def test_password_and_email_pages_do_not_exist(melhus: Tenant, path: str) -> None:
+    assert host_client(melhus).get(f"/accounts/{path}").status_code == 404

@@ -23,6 +23,7 @@ def test_schema_documents_the_login_api_as_mounted(melhus: Tenant) -> None:
         assert "post" in paths[path], path
     assert "/api/v1/auth/session" in paths
     assert not any(path.startswith("/_allauth") for path in paths)
+    assert "/api/v1/auth/login" not in paths  # no password login: only what is routed is described
     # ...sign-up asks for exactly our fields...
     signup = schema["components"]["schemas"]["AuthBaseSignup"]
     assert set(signup["properties"]) == {"phone", "name"}
