@@ -3,6 +3,9 @@
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.campaigns import views as campaign_views
+from core.groups import views as group_views
+
 from . import api, views
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -21,4 +24,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Sign-up and login by SMS code in the browser (allauth's pages); apps use /api/v1/auth/.
     path("accounts/", include("core.accounts.page_urls")),
+    # The links that SMS, e-mails and printed QR codes carry.
+    path("invite/<str:token>", group_views.invitation, name="invitation"),
+    path("c/<str:code>", campaign_views.landing, name="campaign-landing"),
 ]

@@ -1,9 +1,11 @@
 """Reads about groups: what a person may see of groups, members, applicants, channels and invitations."""
 
+import hashlib
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
@@ -185,3 +187,26 @@ def get_person(*, viewer: User, user_id: UUID) -> User:
     """A person of this tenant, for an admin choosing whom to make admin."""
     check_tenant_admin(viewer)
     return User.objects.get(pk=user_id)
+
+
+def hash_token(token: str) -> str:
+    """Invitation links carry a secret; only its SHA-256 is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_is_usable(invitation: Invitation) -> bool:
+    """Unused, not withdrawn, not expired, and its group (if any) still in use."""
+    return (
+        invitation.accepted_at is None
+        and invitation.revoked_at is None
+        and invitation.expires_at > timezone.now()
+        and (invitation.group is None or invitation.group.archived_at is None)
+    )
+
+
+def get_usable_invitation(*, token: str) -> Invitation | None:
+    """The invitation behind a link, for showing it before it is accepted; None when it cannot be used."""
+    invitation = (
+        Invitation.objects.select_related("group").filter(token_hash=hash_token(token)).first() if token else None
+    )
+    return invitation if invitation is not None and invitation_is_usable(invitation) else None

@@ -1,6 +1,5 @@
 """Every write about groups: memberships, roles, groups, categories, channels and invitations."""
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -43,6 +42,7 @@ from .permissions import (
     is_leader,
     is_tenant_admin,
 )
+from .selectors import hash_token, invitation_is_usable
 
 # A role given by an invitation never lowers one the person already holds.
 _ROLE_RANK = {Role.MEMBER: 0, Role.STAFF: 1, Role.LEADER: 2}
@@ -389,10 +389,6 @@ def current_tenant() -> Tenant:
     return cast("Tenant", Tenant.objects.get(schema_name=current_schema()))
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invitation_link(token: str) -> str:
     return f"https://{primary_host(current_tenant().slug)}/invite/{token}"
 
@@ -522,13 +518,7 @@ def do_accept_invitation(*, user: User, token: str) -> Membership | None:
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if (
-        invitation is None
-        or invitation.accepted_at is not None
-        or invitation.revoked_at is not None
-        or invitation.expires_at <= timezone.now()
-        or (invitation.group is not None and invitation.group.archived_at is not None)
-    ):
+    if invitation is None or not invitation_is_usable(invitation):
         raise _invalid_invitation()
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
