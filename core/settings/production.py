@@ -7,9 +7,16 @@ from .base import DEBUG, env
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
-for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "BASE_DOMAIN"):
+for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "BASE_DOMAIN", "EMAIL_URL"):
     if not env.str(required, default=""):
         raise ImproperlyConfigured(f"{required} must be set in production.")
+
+# Login codes must reach real phones: a file or the console would silently swallow them.
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.messaging.backends.elks.ElksBackend")
+if SMS_BACKEND.endswith((".FileBackend", ".ConsoleBackend")):
+    raise ImproperlyConfigured("SMS_BACKEND must be a real SMS provider in production, not a file or the console.")
+if EMAIL_BACKEND.endswith(("console.EmailBackend", "filebased.EmailBackend", "locmem.EmailBackend")):  # noqa: F405
+    raise ImproperlyConfigured("EMAIL_URL must name a real mail server in production (smtp+tls://...).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "core.settings.production",
@@ -12,11 +14,15 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://dugnad@db.internal:5432/dugnad",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "BASE_DOMAIN": "dugnad.example",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.dugnad.example:587",
+    "SMS_46ELKS_USERNAME": "u0123456789abcdef",
+    "SMS_46ELKS_PASSWORD": "production-46elks-password",
 }
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ("DEBUG", "SENTRY_DSN")}
+    inherited = {*PRODUCTION, "DEBUG", "SENTRY_DSN", "SMS_BACKEND"}
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -39,6 +45,21 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SMS_BACKEND", "core.messaging.backends.filebased.FileBackend"),
+        ("SMS_BACKEND", "core.messaging.backends.console.ConsoleBackend"),
+        ("EMAIL_URL", "consolemail://"),
+    ],
+)
+def test_production_refuses_message_backends_that_reach_nobody(variable: str, value: str) -> None:
+    result = _manage("check", env={**PRODUCTION, variable: value})
+
+    assert result.returncode != 0
+    assert variable in result.stderr
 
 
 def test_debug_off_requires_a_secret_key_in_any_settings() -> None:
