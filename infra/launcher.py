@@ -55,6 +55,8 @@ def run_demo(*, port: int, install_redis: bool) -> int:
         _say(f"  Melhus kommune       http://melhus.{base}:{port}/")
         _say(f"  Melhus Røde Kors     http://melhus-rodekors.{base}:{port}/")
         _say(f"  API docs (a tenant)  http://melhus.{base}:{port}/api/docs/")
+        _say(f"  log in               http://melhus.{base}:{port}/accounts/login/  (admin: +4740000001)")
+        _say("  SMS codes            tail -f .dev/sms.jsonl   (the demo's SMS go to this file)")
         _say("press Ctrl-C to stop everything")
         return _supervise(children)
 
