@@ -6,7 +6,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -62,6 +62,7 @@ class OldestFirstCursor(CursorPagination):
 # --- Requirements ----------------------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="Requirement")
 class RequirementSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     kind = serializers.CharField()
@@ -85,6 +86,7 @@ class RequirementListApi(APIView):
     class Pagination(OldestFirstCursor):
         pass
 
+    @extend_schema_serializer(component_name="RequirementAddInput")
     class InputSerializer(serializers.Serializer[Any]):
         kind = serializers.ChoiceField(choices=RequirementKind.choices)
         declaration = serializers.UUIDField(required=False, allow_null=True, default=None)
@@ -135,6 +137,7 @@ class RequirementDetailApi(APIView):
 # --- Declarations ------------------------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="Declaration")
 class DeclarationSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     title = serializers.CharField()
@@ -142,6 +145,7 @@ class DeclarationSerializer(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="DeclarationVersion")
 class VersionSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     number = serializers.IntegerField()
@@ -167,6 +171,7 @@ class DeclarationListApi(APIView):
         page_size = 50
         ordering = "title"
 
+    @extend_schema_serializer(component_name="DeclarationCreateInput")
     class InputSerializer(serializers.Serializer[Any]):
         title = serializers.CharField(max_length=200)
         text = serializers.CharField(trim_whitespace=False)
@@ -188,6 +193,7 @@ class DeclarationListApi(APIView):
 class DeclarationDetailApi(APIView):
     """GET: a declaration's current text and its hash, which the app sends back when the person signs."""
 
+    @extend_schema_serializer(component_name="DeclarationDetail")
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.UUIDField()
         title = serializers.CharField()
@@ -210,6 +216,7 @@ class DeclarationVersionListApi(APIView):
         page_size = 20
         ordering = "-number"
 
+    @extend_schema_serializer(component_name="DeclarationPublishInput")
     class InputSerializer(serializers.Serializer[Any]):
         text = serializers.CharField(trim_whitespace=False)
         grace_days = serializers.IntegerField(min_value=0, max_value=365, required=False, default=30)
@@ -233,12 +240,14 @@ class DeclarationVersionListApi(APIView):
 class DeclarationSignApi(APIView):
     """POST: the signed-in person signs the version they were shown, sending back the hash of its text."""
 
+    @extend_schema_serializer(component_name="DeclarationSignInput")
     class InputSerializer(serializers.Serializer[Any]):
         version = serializers.IntegerField(min_value=1)
         full_name = serializers.CharField(max_length=200, allow_blank=True)
         consent = serializers.BooleanField()
         text_sha256 = serializers.CharField(max_length=64, allow_blank=True)
 
+    @extend_schema_serializer(component_name="DeclarationSignature")
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.UUIDField()
         version = serializers.IntegerField(source="version.number")
@@ -268,26 +277,29 @@ class DeclarationSignApi(APIView):
 # --- Checklists and checks ---------------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="ChecklistItem")
+class ChecklistItemSerializer(serializers.Serializer[Any]):
+    requirement = serializers.UUIDField(source="requirement.id")
+    kind = serializers.CharField(source="requirement.kind")
+    name = serializers.CharField(source="requirement.label")
+    state = serializers.CharField()
+    met = serializers.BooleanField()
+    done_on = serializers.DateField(allow_null=True)
+    expires_on = serializers.DateField(allow_null=True)
+    problem = serializers.CharField()
+
+
 class ChecklistApi(APIView):
     """GET: each requirement of the membership's group, met or not (the group's leaders, admins, the member)."""
 
-    class ItemSerializer(serializers.Serializer[Any]):
-        requirement = serializers.UUIDField(source="requirement.id")
-        kind = serializers.CharField(source="requirement.kind")
-        name = serializers.CharField(source="requirement.label")
-        state = serializers.CharField()
-        met = serializers.BooleanField()
-        done_on = serializers.DateField(allow_null=True)
-        expires_on = serializers.DateField(allow_null=True)
-        problem = serializers.CharField()
-
+    @extend_schema_serializer(component_name="Checklist")
     class OutputSerializer(serializers.Serializer[Any]):
         membership = serializers.UUIDField()
         group = serializers.UUIDField()
         person = serializers.CharField()
         status = serializers.CharField()
         qualified = serializers.BooleanField(help_text="Approved, and every requirement counts today.")
-        items = serializers.ListField(child=serializers.DictField())
+        items = ChecklistItemSerializer(many=True)
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, membership_id: uuid.UUID) -> Response:
@@ -300,11 +312,12 @@ class ChecklistApi(APIView):
             "person": membership.user.name,
             "status": membership.status,
             "qualified": qualified,
-            "items": self.ItemSerializer(items, many=True).data,
+            "items": items,
         }
-        return Response(data)
+        return Response(self.OutputSerializer(data).data)
 
 
+@extend_schema_serializer(component_name="QualificationRecord")
 class RecordSerializer(serializers.Serializer[QualificationRecord]):
     id = serializers.UUIDField()
     requirement = serializers.UUIDField(source="requirement_id")
@@ -326,6 +339,7 @@ def _recorded(saved: QualificationRecord) -> Response:
 class PoliceCertificateCheckApi(APIView):
     """POST: a leader notes that a police certificate was shown. Only dates and the checker are kept."""
 
+    @extend_schema_serializer(component_name="PoliceCertificateCheckInput")
     class InputSerializer(serializers.Serializer[Any]):
         requirement = serializers.UUIDField()
         shown_on = serializers.DateField()
@@ -350,6 +364,7 @@ class PoliceCertificateCheckApi(APIView):
 class TrainingCheckApi(APIView):
     """POST: a leader records that the member completed the required training."""
 
+    @extend_schema_serializer(component_name="TrainingCheckInput")
     class InputSerializer(serializers.Serializer[Any]):
         requirement = serializers.UUIDField()
         completed_on = serializers.DateField()
@@ -372,6 +387,7 @@ class TrainingCheckApi(APIView):
 class IdCheckApi(APIView):
     """POST: a leader records how the member's identity was checked (and, optionally, the date of birth read)."""
 
+    @extend_schema_serializer(component_name="IdCheckInput")
     class InputSerializer(serializers.Serializer[Any]):
         requirement = serializers.UUIDField()
         method = serializers.ChoiceField(choices=IdMethod.choices)
@@ -398,6 +414,7 @@ class IdCheckApi(APIView):
 class CustomCheckApi(APIView):
     """POST: a leader confirms that the member meets a custom requirement."""
 
+    @extend_schema_serializer(component_name="CustomCheckInput")
     class InputSerializer(serializers.Serializer[Any]):
         requirement = serializers.UUIDField()
         confirmed_on = serializers.DateField()
@@ -420,9 +437,11 @@ class CustomCheckApi(APIView):
 class BirthDateApi(APIView):
     """PUT: the signed-in person declares their own date of birth (for groups with a minimum age)."""
 
+    @extend_schema_serializer(component_name="BirthDateInput")
     class InputSerializer(serializers.Serializer[Any]):
         birth_date = serializers.DateField()
 
+    @extend_schema_serializer(component_name="BirthDate")
     class OutputSerializer(serializers.Serializer[User]):
         birth_date = serializers.DateField()
 
