@@ -9,7 +9,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -147,7 +147,12 @@ def do_add_requirement(
                 % {"months": ceiling}
             }
         )
-    requirement.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            requirement.save(force_insert=True)
+    except IntegrityError:
+        # A concurrent request added the same requirement after our checks ran.
+        raise ValidationError({"kind": _("The group already has this requirement.")}) from None
     record(
         action="qualification.requirement_added",
         actor=actor,
@@ -281,9 +286,19 @@ def do_sign_declaration(
     existing = DeclarationSignature.objects.filter(user=user, version=version).first()
     if existing is not None:
         return existing
-    signature = DeclarationSignature.objects.create(
-        user=user, version=version, full_name=full_name, consent=True, ip=current_ip(), text_sha256=version.sha256
-    )
+    try:
+        with transaction.atomic():
+            signature = DeclarationSignature.objects.create(
+                user=user,
+                version=version,
+                full_name=full_name,
+                consent=True,
+                ip=current_ip(),
+                text_sha256=version.sha256,
+            )
+    except IntegrityError:
+        # The same person's double tap: the first signature stands.
+        return DeclarationSignature.objects.get(user=user, version=version)
     record(
         action="qualification.declaration_signed",
         actor=user,
