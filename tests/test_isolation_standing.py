@@ -11,14 +11,33 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
+from core.audit.services import record
+from core.campaigns.models import Campaign, CampaignSignup, CampaignVisit
+from core.clients.models import Client as ClientRecord
+from core.groups.models import Category, Channel, Group, Invitation, Membership, MembershipStatus, Purpose, Role
+from core.messaging.outbox import enqueue_sms
+from core.qualification.models import (
+    CustomConfirmation,
+    Declaration,
+    DeclarationSignature,
+    DeclarationVersion,
+    IdVerificationRecord,
+    PoliceCertificateRecord,
+    Requirement,
+    RequirementKind,
+    TrainingRecord,
+)
 from tenants.db import use_public_schema
 from tenants.models import Tenant
 from tests.conftest import in_schema
@@ -47,10 +66,15 @@ def _snapshot() -> dict[str, list[str]]:
 
 
 def _ids_in_current_schema() -> list[str]:
-    ids: list[str] = []
-    for model in _tenant_models():
-        ids.extend(str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:20])
-    return ids
+    """Ids of every tenant model, interleaved (the first of each model, then the second...).
+
+    URLs are tried with a capped number of ids, so the interleaving makes every model's rows come
+    first: a group URL is tried with a group's id, not only with fifty users' ids.
+    """
+    per_model = [
+        [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:5]] for model in _tenant_models()
+    ]
+    return [pk for row in itertools.zip_longest(*per_model) for pk in row if pk is not None]
 
 
 def _fill(route: str, candidates: list[str]) -> list[str]:
@@ -86,17 +110,80 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+# Framework tables no feature of ours writes to: permission groups, e-mail confirmations (e-mail is not a login).
+_UNUSED_TABLES = {"auth.Group", "account.EmailConfirmation"}
+
+
+def _seed_every_kind_of_row(victim: User) -> None:
+    """One row of every tenant model in B, each carrying the marker where it has text."""
+    today = timezone.localdate()
+    category = Category.objects.create(key="marker", name=_MARKER)
+    group = Group.objects.create(name=f"{_MARKER} group", purpose=Purpose.NEED, welcome_text=_MARKER)
+    group.categories.add(category)
+    membership = Membership.objects.create(
+        group=group, user=victim, role=Role.LEADER, status=MembershipStatus.APPROVED, leader_notes=_MARKER
+    )
+    channel = Channel.objects.create(name=f"{_MARKER} channel")
+    channel.publishing_groups.add(group)
+    channel.answering_groups.add(group)
+    Invitation.objects.create(
+        token_hash="0" * 64, role="staff", group=group, phone="+4793333331", expires_at=timezone.now()
+    )
+    declaration = Declaration.objects.create(title=f"{_MARKER} declaration")
+    version = DeclarationVersion.objects.create(declaration=declaration, number=1, text=_MARKER, sha256="0" * 64)
+    DeclarationSignature.objects.create(
+        user=victim, version=version, full_name=_MARKER, consent=True, text_sha256="0" * 64
+    )
+    police = Requirement.objects.create(group=group, kind=RequirementKind.POLICE_CERTIFICATE, legal_basis="minors")
+    requirement = Requirement.objects.create(group=group, kind=RequirementKind.CUSTOM, title=_MARKER)
+    training = Requirement.objects.create(group=group, kind=RequirementKind.TRAINING, training_name=_MARKER)
+    id_check = Requirement.objects.create(group=group, kind=RequirementKind.ID_VERIFIED)
+    PoliceCertificateRecord.objects.create(
+        membership=membership, requirement=police, shown_on=today, checked_by=victim, issued_on=today
+    )
+    TrainingRecord.objects.create(membership=membership, requirement=training, completed_on=today, recorded_by=victim)
+    IdVerificationRecord.objects.create(
+        membership=membership, requirement=id_check, verified_on=today, verified_by=victim, method="passport"
+    )
+    CustomConfirmation.objects.create(
+        membership=membership, requirement=requirement, confirmed_on=today, confirmed_by=victim
+    )
+    campaign = Campaign.objects.create(name=_MARKER, group=group, created_by=victim)
+    visit = CampaignVisit.objects.create(campaign=campaign)
+    CampaignSignup.objects.create(campaign=campaign, user=victim, visit=visit)
+    ClientRecord.objects.create(
+        group=group,
+        name=f"{_MARKER} client",
+        phone="+4793333332",
+        address=_MARKER,
+        notes=_MARKER,
+        consent_method="written",
+        consent_date=today,
+        created_by=victim,
+    )
+    enqueue_sms(to="+4793333331", body=_MARKER, kind="marker", recipient=victim)
+    record(action="marker.created", actor=victim, target=group, data={"marker": _MARKER})
+    EmailAddress.objects.create(user=victim, email="victim@example.org", verified=True, primary=True)
+    session = SessionStore()
+    session["_auth_user_id"] = str(victim.pk)
+    session.create()
+
+
 def test_no_tenant_url_reveals_or_changes_another_tenants_data(melhus: Tenant, red_cross: Tenant) -> None:
     # Given tenant B (Red Cross) with distinctive data, and a member of A (Melhus) signed in.
     with in_schema(red_cross.schema_name):
         victim = User.objects.create_user("+4793333331", f"{_MARKER} Victim", email="victim@example.org")
         Token.objects.create(user=victim)
+        _seed_every_kind_of_row(victim)
         b_ids = _ids_in_current_schema()
         b_before = _snapshot()
+        # Every tenant table holds at least one of B's rows, so every id-taking URL is tried with real ids.
+        empty = [label for label, rows in b_before.items() if not rows and label not in _UNUSED_TABLES]
+        assert empty == [], f"add rows of {empty} to _seed_every_kind_of_row"
     with in_schema(melhus.schema_name):
         attacker = UserFactory.create(name="Attacker In Melhus")
         attacker_token = api_token_for(attacker)
-    secrets = [_MARKER, "+4793333331", "4793333331", "victim@example.org", str(victim.pk)]
+    secrets = [_MARKER, "+4793333331", "4793333331", "+4793333332", "victim@example.org", str(victim.pk)]
 
     session_client = Client()
     with in_schema(melhus.schema_name):
