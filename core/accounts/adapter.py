@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.messaging.models import Priority
 from core.messaging.outbox import enqueue_email, enqueue_sms
@@ -92,11 +93,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         self._use_sms_budget(phone)
         minutes = min(account_settings.LOGIN_BY_CODE_TIMEOUT, account_settings.PHONE_VERIFICATION_TIMEOUT) // 60
         with translation.override(person.language):
-            body = _("%(code)s is your code for %(site)s. It expires in %(minutes)s minutes. Never share it.") % {
-                "code": code,
-                "site": self._site_name(),
-                "minutes": minutes,
-            }
+            body = ngettext(
+                "%(code)s is your code for %(site)s. It expires in %(minutes)s minute. Never share it.",
+                "%(code)s is your code for %(site)s. It expires in %(minutes)s minutes. Never share it.",
+                minutes,
+            ) % {"code": code, "site": self._site_name(), "minutes": minutes}
         enqueue_sms(
             to=phone,
             body=body + self._origin_bound_suffix(code),

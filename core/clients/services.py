@@ -90,7 +90,7 @@ def do_create_client(
     """A new client record in a need group; its staff, its leaders and the tenant's admins may create one."""
     check_can_keep_clients_of(actor, group)
     if group.purpose != Purpose.NEED or group.archived_at is not None:
-        raise ValidationError({"group": _("Clients are kept by need groups that are in use.")})
+        raise ValidationError({"group": _("Clients can only be added to a need group that is in use (not archived).")})
     fields = _clean(
         name=name,
         phone=phone,

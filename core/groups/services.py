@@ -305,7 +305,7 @@ def do_set_role(*, actor: User, membership: Membership, role: Role | str) -> Mem
         if not is_leader(actor, group):
             raise PermissionDenied(_("Only the group's leaders and the tenant's admins may do this."))
         if Role.LEADER in (new_role, membership.role):
-            raise PermissionDenied(_("Only the tenant's admins may make or unmake group leaders."))
+            raise PermissionDenied(_("Only the tenant's admins may give or remove the group-leader role."))
     if membership.status in ENDED_STATUSES:
         raise ValidationError({"status": _("This membership has ended.")})
     if membership.role == new_role:
@@ -461,7 +461,7 @@ def do_invite(
         data={"role": role, "group": str(group.pk) if group else "", "medium": "sms" if phone else "email"},
     )
     # The invitee's own language when they already have an account here, else the tenant's.
-    existing = User.objects.filter(phone=phone).first() if phone else User.objects.filter(email=email).first()
+    existing = User.objects.filter(phone=phone).first() if phone else User.objects.filter(email__iexact=email).first()
     language = existing.language if existing is not None else tenant.language
     link = invitation_link(token)
     with translation.override(language):

@@ -34,7 +34,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     else:
         messages.info(
             request,
-            _("You have joined %(group)s. A leader will approve you once the group's requirements are met.")
+            _("You have applied to %(group)s. A leader will approve you once the group's requirements are met.")
             % {"group": membership.group.name},
         )
     return HttpResponseRedirect("/")

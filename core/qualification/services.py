@@ -255,9 +255,9 @@ def _ask_to_resign(version: DeclarationVersion, deadline: date) -> int:
     count = 0
     for person in people:
         with translation.override(person.language):
-            subject = _("Please sign the new version of “%(title)s”") % {"title": title}
+            subject = _('Please sign the new version of "%(title)s"') % {"title": title}
             body = _(
-                "A new version of “%(title)s” has been published. Please read and sign it by %(date)s "
+                'A new version of "%(title)s" has been published. Please read and sign it by %(date)s '
                 "to keep your memberships."
             ) % {"title": title, "date": _format_date(deadline)}
         _notify(user=person, subject=subject, body=body, kind="declaration.resign")
@@ -336,7 +336,8 @@ def _expiry(requirement: Requirement, start: date, field: str, today: date) -> d
         return None
     expires_on = add_months(start, requirement.validity_months)
     if expires_on <= today:
-        raise ValidationError({field: _("This would have expired on %(date)s.") % {"date": _format_date(expires_on)}})
+        message = _("With this date it would already have expired on %(date)s. Enter a more recent date.")
+        raise ValidationError({field: message % {"date": _format_date(expires_on)}})
     return expires_on
 
 

@@ -63,7 +63,7 @@ def test_invitation_by_email_is_written_in_the_known_persons_language(group: Gro
     message = OutboxMessage.objects.get(kind="invitation")
     assert message.medium == "email"
     assert message.to == "Sara@example.se"
-    assert message.subject == "Invitation to Melhus kommune"
+    assert message.subject == "Inbjudan till Melhus kommune"
     assert message.recipient is None or message.recipient == known
 
 

@@ -43,7 +43,8 @@ def test_members_see_a_groups_requirements_with_the_legal_basis(
         ("police_certificate", "minors"),
         ("declaration", ""),
     ]
-    assert rows[1]["name"] == "Signed declaration: Taushetserklæring"
+    # API answers speak the tenant's language (Melhus: bokmål).
+    assert rows[1]["name"] == "Signert erklæring: Taushetserklæring"
 
 
 def test_a_secret_groups_requirements_do_not_exist_for_outsiders(melhus: Tenant, admin: User) -> None:
@@ -96,7 +97,7 @@ def test_a_police_certificate_requirement_without_legal_basis_is_a_400_and_store
     unknown = api.post(f"groups/{group.pk}/requirements", {"kind": "police_certificate", "legal_basis": "curiosity"})
 
     assert missing.status_code == 400
-    assert missing.json() == {"legal_basis": ["A police certificate may only be asked for with a legal basis."]}
+    assert missing.json() == {"legal_basis": ["Du kan bare be om politiattest når det finnes et rettslig grunnlag."]}
     assert other.status_code == 400
     assert list(other.json()) == ["legal_reference"]
     assert unknown.status_code == 400
