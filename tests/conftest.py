@@ -1,7 +1,7 @@
 """Session fixtures: two real tenants (a municipality and an organisation) in real PostgreSQL."""
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import caches
@@ -12,10 +12,16 @@ from django.utils import translation
 from django_tenants.utils import schema_context
 from pytest_django import DjangoDbBlocker
 
-from tenants.db import use_public_schema
+from core.accounts.models import User
+from tenants.db import tenant_connection, use_public_schema
 from tenants.models import Tenant
 from tenants.routing import forget_routes
 from tenants.services import provision_tenant
+from tests.factories import api_token_for
+
+if TYPE_CHECKING:
+    # The test client's response (with .json()), a name that exists only in django-stubs.
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 MELHUS: dict[str, Any] = {"slug": "melhus", "name": "Melhus kommune", "kind": "municipality", "org_number": "938726027"}
 RED_CROSS: dict[str, Any] = {
@@ -24,6 +30,8 @@ RED_CROSS: dict[str, Any] = {
     "kind": "organisation",
     "org_number": "971000007",
 }
+
+in_schema = schema_context
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +61,13 @@ def red_cross(db: None) -> Tenant:
     return Tenant.objects.get(slug="red-cross")
 
 
+@pytest.fixture
+def in_melhus(melhus: Tenant) -> Iterator[Tenant]:
+    """Run the test body inside Melhus' schema."""
+    with in_schema(melhus.schema_name):
+        yield melhus
+
+
 @pytest.fixture(autouse=True)
 def _fresh_routing_and_schema() -> Iterator[None]:
     """Each test starts with cold caches and the connection on the public schema."""
@@ -73,4 +88,42 @@ def host_client(tenant: Tenant | None, **kwargs: object) -> Client:
     return Client(HTTP_HOST=host, **kwargs)  # type: ignore[arg-type]
 
 
-in_schema = schema_context
+class Api:
+    """A JSON client on one tenant's host, optionally with a person's token.
+
+    A request moves the connection to the host's schema; the caller's schema is restored after
+    each call, so a test can go on reading its own schema after asking another tenant's host.
+    """
+
+    def __init__(self, tenant: Tenant, user: User | None = None, *, token: str | None = None) -> None:
+        self.client: Client = host_client(tenant)
+        if user is not None and token is None:
+            token = api_token_for(user)
+        self.headers = {"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}
+
+    def call(self, method: str, path: str, data: dict[str, Any] | None = None) -> "Response":
+        previous = tenant_connection().tenant
+        try:
+            # Query parameters for GET, a JSON body for the rest.
+            body: dict[str, Any] = {} if method == "get" else {"content_type": "application/json"}
+            response: Response = getattr(self.client, method)(
+                f"/api/v1/{path}", data=data or {}, **body, **self.headers
+            )
+        finally:
+            tenant_connection().set_tenant(previous)
+        return response
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> "Response":
+        return self.call("get", path, params)
+
+    def post(self, path: str, data: dict[str, Any] | None = None) -> "Response":
+        return self.call("post", path, data)
+
+    def patch(self, path: str, data: dict[str, Any] | None = None) -> "Response":
+        return self.call("patch", path, data)
+
+    def put(self, path: str, data: dict[str, Any] | None = None) -> "Response":
+        return self.call("put", path, data)
+
+    def delete(self, path: str) -> "Response":
+        return self.call("delete", path)

@@ -8,6 +8,7 @@ from factory.faker import Faker
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
+from core.groups.models import Group, JoinPolicy, Membership, MembershipStatus, Purpose, Role, Visibility
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -31,3 +32,22 @@ class UserFactory(DjangoModelFactory[User]):
 def api_token_for(user: User) -> str:
     """An API token for the user, in the schema the caller is in."""
     return str(Token.objects.create(user=user).key)
+
+
+def make_group(name: str = "Leksehjelp", **fields: Any) -> Group:
+    """A public resource group that takes members on approval, unless `fields` say otherwise."""
+    fields.setdefault("purpose", Purpose.RESOURCE)
+    fields.setdefault("join_policy", JoinPolicy.APPROVAL)
+    fields.setdefault("visibility", Visibility.PUBLIC)
+    return Group.objects.create(name=name, **fields)
+
+
+def make_member(
+    group: Group,
+    user: User | None = None,
+    *,
+    role: Role = Role.MEMBER,
+    status: MembershipStatus = MembershipStatus.APPROVED,
+) -> Membership:
+    """An approved member of the group (a new person unless `user` is given)."""
+    return Membership.objects.create(group=group, user=user or UserFactory.create(), role=role, status=status)

@@ -1,7 +1,6 @@
 """The audit log: admins read and filter it, nobody else does, and no code path can change a row."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,19 +15,12 @@ from core.audit.selectors import AuditFilters, audit_events_for
 from core.audit.services import record
 from core.groups.models import Role
 from tenants.models import Tenant
-from tests.conftest import in_schema
-from tests.core.campaigns.helpers import Api, make_group, make_member
-from tests.factories import UserFactory
+from tests.conftest import Api, in_schema
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def in_melhus(melhus: Tenant) -> Iterator[Tenant]:
-    with in_schema(melhus.schema_name):
-        yield melhus
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """Fixtures for the campaign tests: a group, its leader, an admin and a campaign, in Melhus' schema."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from core.accounts.models import User
@@ -9,16 +7,7 @@ from core.campaigns.models import Campaign
 from core.campaigns.services import do_create_campaign
 from core.groups.models import Group, Role
 from tenants.models import Tenant
-from tests.conftest import in_schema
-from tests.core.campaigns.helpers import make_group, make_member
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def in_melhus(melhus: Tenant) -> Iterator[Tenant]:
-    """Run the test body inside Melhus' schema."""
-    with in_schema(melhus.schema_name):
-        yield melhus
+from tests.factories import UserFactory, make_group, make_member
 
 
 @pytest.fixture
@@ -28,7 +17,7 @@ def admin(in_melhus: Tenant) -> User:
 
 @pytest.fixture
 def group(in_melhus: Tenant) -> Group:
-    return make_group(description="Vi hjelper hverandre", area="Melhus sentrum")
+    return make_group("Frivilligsentralen", description="Vi hjelper hverandre", area="Melhus sentrum")
 
 
 @pytest.fixture

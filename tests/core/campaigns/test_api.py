@@ -17,9 +17,8 @@ from core.campaigns.selectors import campaign_stats
 from core.campaigns.services import do_create_campaign
 from core.groups.models import Category, Group, Membership, MembershipStatus, Role
 from tenants.models import Tenant
-from tests.conftest import in_schema
-from tests.core.campaigns.helpers import Api, make_group, make_member
-from tests.factories import UserFactory
+from tests.conftest import Api, in_schema
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

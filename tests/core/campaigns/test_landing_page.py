@@ -8,8 +8,7 @@ from core.campaigns.services import do_create_campaign
 from core.groups.models import Membership, MembershipStatus
 from tenants.models import Tenant
 from tests.conftest import host_client, in_schema
-from tests.core.campaigns.helpers import make_group
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def campaign(melhus: Tenant) -> Campaign:
     with in_schema(melhus.schema_name):
         admin = UserFactory.create(is_tenant_admin=True)
-        return do_create_campaign(actor=admin, name="Vår 2027", group=make_group())
+        return do_create_campaign(actor=admin, name="Vår 2027", group=make_group("Frivilligsentralen"))
 
 
 def test_landing_counts_one_visit_per_browser_and_joining_applies_and_counts_a_signup(

@@ -24,8 +24,7 @@ from core.campaigns.services import (
 )
 from core.groups.models import Group, JoinPolicy, MembershipStatus, Role, Visibility
 from core.groups.services import do_approve_membership, do_withdraw_membership
-from tests.core.campaigns.helpers import make_group, make_member
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

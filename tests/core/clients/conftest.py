@@ -1,6 +1,5 @@
 """Fixtures for the client tests: a need group with staff, a leader, an admin, outsiders, in Melhus' schema."""
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -10,16 +9,7 @@ from core.clients.models import Client, ConsentMethod
 from core.clients.services import do_create_client
 from core.groups.models import Group, Purpose, Role
 from tenants.models import Tenant
-from tests.conftest import in_schema
-from tests.core.campaigns.helpers import make_group, make_member
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def in_melhus(melhus: Tenant) -> Iterator[Tenant]:
-    """Run the test body inside Melhus' schema."""
-    with in_schema(melhus.schema_name):
-        yield melhus
+from tests.factories import UserFactory, make_group, make_member
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from core.clients.models import Client, ConsentMethod
 from core.clients.services import do_create_client
 from core.groups.models import Group, Purpose, Role
 from tenants.models import Tenant
-from tests.conftest import in_schema
-from tests.core.campaigns.helpers import Api, make_group, make_member
-from tests.factories import UserFactory
+from tests.conftest import Api, in_schema
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

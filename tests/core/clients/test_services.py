@@ -15,8 +15,7 @@ from core.clients.services import do_archive_client, do_create_client, do_update
 from core.groups.models import Group, MembershipStatus, Purpose, Role
 from tenants.models import Tenant
 from tests.conftest import in_schema
-from tests.core.campaigns.helpers import make_group, make_member
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -1,41 +1,14 @@
 """Fixtures for the groups tests: people and groups inside Melhus' schema, and API clients."""
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
-from core.groups.models import Group, JoinPolicy, Membership, MembershipStatus, Purpose, Role, Visibility
+from core.groups.models import Group, Role
 from tenants.models import Tenant
 from tests.conftest import host_client, in_schema
-from tests.factories import UserFactory, api_token_for
-
-
-@pytest.fixture
-def in_melhus(melhus: Tenant) -> Iterator[Tenant]:
-    """Run the test body inside Melhus' schema."""
-    with in_schema(melhus.schema_name):
-        yield melhus
-
-
-def make_group(name: str = "Leksehjelp", **fields: Any) -> Group:
-    fields.setdefault("purpose", Purpose.RESOURCE)
-    fields.setdefault("join_policy", JoinPolicy.APPROVAL)
-    fields.setdefault("visibility", Visibility.PUBLIC)
-    return Group.objects.create(name=name, **fields)
-
-
-def make_member(
-    group: Group,
-    user: User | None = None,
-    *,
-    role: Role = Role.MEMBER,
-    status: MembershipStatus = MembershipStatus.APPROVED,
-) -> Membership:
-    return Membership.objects.create(group=group, user=user or UserFactory.create(), role=role, status=status)
+from tests.factories import UserFactory, api_token_for, make_group, make_member
 
 
 def api_client(tenant: Tenant, user: User) -> Client:

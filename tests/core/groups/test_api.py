@@ -23,7 +23,8 @@ from core.groups.models import (
 from core.groups.services import do_invite
 from core.messaging.models import OutboxMessage
 from tenants.models import Tenant
-from tests.core.groups.conftest import api_client, make_group, make_member
+from tests.core.groups.conftest import api_client
+from tests.factories import make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -28,8 +28,7 @@ from core.groups.services import (
     do_update_group,
 )
 from tenants.models import Tenant
-from tests.core.groups.conftest import make_group, make_member
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

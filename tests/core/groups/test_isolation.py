@@ -10,8 +10,8 @@ from core.groups.models import Category, Channel, Group, Invitation, InvitationR
 from core.groups.services import do_invite
 from tenants.models import Tenant
 from tests.conftest import host_client, in_schema
-from tests.core.groups.conftest import api_client, make_group, make_member
-from tests.factories import UserFactory
+from tests.core.groups.conftest import api_client
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

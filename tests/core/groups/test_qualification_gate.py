@@ -20,8 +20,7 @@ from core.groups.services import (
 from core.qualification.models import LegalBasis, PoliceCertificateRecord, Requirement, RequirementKind
 from core.qualification.services import do_add_requirement, do_record_police_certificate
 from tenants.models import Tenant
-from tests.core.groups.conftest import make_group, make_member
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

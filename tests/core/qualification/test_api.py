@@ -18,9 +18,9 @@ from core.qualification.models import (
 from core.qualification.selectors import current_version
 from core.qualification.services import do_add_requirement, do_create_declaration, do_record_police_certificate
 from tenants.models import Tenant
-from tests.conftest import in_schema
-from tests.core.qualification.conftest import Api, make_group, make_member, police_requirement
-from tests.factories import UserFactory, api_token_for
+from tests.conftest import Api, in_schema
+from tests.core.qualification.conftest import police_requirement
+from tests.factories import UserFactory, api_token_for, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,8 @@ from core.qualification.services import (
     do_sign_declaration,
     do_verify_id,
 )
-from tests.core.qualification.conftest import TODAY, make_group, police_requirement
-from tests.factories import UserFactory
+from tests.core.qualification.conftest import TODAY, police_requirement
+from tests.factories import UserFactory, make_group
 
 pytestmark = pytest.mark.django_db
 

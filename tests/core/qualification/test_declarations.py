@@ -24,8 +24,8 @@ from core.qualification.services import (
     do_publish_declaration_version,
     do_sign_declaration,
 )
-from tests.core.qualification.conftest import DECLARATION_TEXT, TODAY, make_member
-from tests.factories import UserFactory
+from tests.core.qualification.conftest import DECLARATION_TEXT, TODAY
+from tests.factories import UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from core.qualification.services import (
     do_sign_declaration,
 )
 from core.qualification.tasks import check_expiry
-from tests.core.qualification.conftest import DECLARATION_TEXT, TODAY, make_member, police_requirement
-from tests.factories import UserFactory
+from tests.core.qualification.conftest import DECLARATION_TEXT, TODAY, police_requirement
+from tests.factories import UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,8 @@ from core.qualification.services import (
     do_verify_id,
 )
 from tenants.models import Tenant
-from tests.core.qualification.conftest import TODAY, make_group, make_member, make_swedish, police_requirement
+from tests.core.qualification.conftest import TODAY, make_swedish, police_requirement
+from tests.factories import make_group, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from core.groups.models import Group, Role
 from core.qualification.models import Declaration, LegalBasis, Requirement, RequirementKind
 from core.qualification.services import do_add_requirement, do_remove_requirement
 from tenants.models import Tenant
-from tests.core.qualification.conftest import make_member, make_swedish, police_requirement
+from tests.core.qualification.conftest import make_swedish, police_requirement
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
