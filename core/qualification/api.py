@@ -332,11 +332,41 @@ def _requirement_of(membership: Membership, requirement_id: uuid.UUID) -> Requir
     return requirement
 
 
-def _recorded(saved: QualificationRecord) -> Response:
-    return Response(RecordSerializer(saved).data, status=status.HTTP_201_CREATED)
+class RecordCheckApi(APIView):
+    """POST: a leader records that a member passed one kind of check; a subclass per kind.
+
+    The base resolves the membership the caller may see, validates the subclass' InputSerializer,
+    finds the requirement in the membership's group and answers with the saved record; the
+    subclass only says which service records its kind of check.
+    """
+
+    InputSerializer: type[serializers.Serializer[Any]]
+
+    def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
+        # drf-spectacular documents the request body of an APIView from this.
+        return self.InputSerializer
+
+    def record(
+        self, *, actor: User, membership: Membership, requirement: Requirement, data: dict[str, Any]
+    ) -> QualificationRecord:
+        raise NotImplementedError
+
+    @extend_schema(responses={201: RecordSerializer})
+    def post(self, request: Request, membership_id: uuid.UUID) -> Response:
+        membership = get_visible_membership(viewer=_user(request), membership_id=membership_id)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        saved = self.record(
+            actor=_user(request),
+            membership=membership,
+            requirement=_requirement_of(membership, data["requirement"]),
+            data=data,
+        )
+        return Response(RecordSerializer(saved).data, status=status.HTTP_201_CREATED)
 
 
-class PoliceCertificateCheckApi(APIView):
+class PoliceCertificateCheckApi(RecordCheckApi):
     """POST: a leader notes that a police certificate was shown. Only dates and the checker are kept."""
 
     @extend_schema_serializer(component_name="PoliceCertificateCheckInput")
@@ -345,23 +375,19 @@ class PoliceCertificateCheckApi(APIView):
         shown_on = serializers.DateField()
         issued_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: RecordSerializer})
-    def post(self, request: Request, membership_id: uuid.UUID) -> Response:
-        membership = get_visible_membership(viewer=_user(request), membership_id=membership_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
-        saved = do_record_police_certificate(
-            actor=_user(request),
+    def record(
+        self, *, actor: User, membership: Membership, requirement: Requirement, data: dict[str, Any]
+    ) -> QualificationRecord:
+        return do_record_police_certificate(
+            actor=actor,
             membership=membership,
-            requirement=_requirement_of(membership, data["requirement"]),
+            requirement=requirement,
             shown_on=data["shown_on"],
             issued_on=data["issued_on"],
         )
-        return _recorded(saved)
 
 
-class TrainingCheckApi(APIView):
+class TrainingCheckApi(RecordCheckApi):
     """POST: a leader records that the member completed the required training."""
 
     @extend_schema_serializer(component_name="TrainingCheckInput")
@@ -369,22 +395,15 @@ class TrainingCheckApi(APIView):
         requirement = serializers.UUIDField()
         completed_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: RecordSerializer})
-    def post(self, request: Request, membership_id: uuid.UUID) -> Response:
-        membership = get_visible_membership(viewer=_user(request), membership_id=membership_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
-        saved = do_record_training(
-            actor=_user(request),
-            membership=membership,
-            requirement=_requirement_of(membership, data["requirement"]),
-            completed_on=data["completed_on"],
+    def record(
+        self, *, actor: User, membership: Membership, requirement: Requirement, data: dict[str, Any]
+    ) -> QualificationRecord:
+        return do_record_training(
+            actor=actor, membership=membership, requirement=requirement, completed_on=data["completed_on"]
         )
-        return _recorded(saved)
 
 
-class IdCheckApi(APIView):
+class IdCheckApi(RecordCheckApi):
     """POST: a leader records how the member's identity was checked (and, optionally, the date of birth read)."""
 
     @extend_schema_serializer(component_name="IdCheckInput")
@@ -394,24 +413,20 @@ class IdCheckApi(APIView):
         verified_on = serializers.DateField()
         birth_date = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: RecordSerializer})
-    def post(self, request: Request, membership_id: uuid.UUID) -> Response:
-        membership = get_visible_membership(viewer=_user(request), membership_id=membership_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
-        saved = do_verify_id(
-            actor=_user(request),
+    def record(
+        self, *, actor: User, membership: Membership, requirement: Requirement, data: dict[str, Any]
+    ) -> QualificationRecord:
+        return do_verify_id(
+            actor=actor,
             membership=membership,
-            requirement=_requirement_of(membership, data["requirement"]),
+            requirement=requirement,
             method=data["method"],
             verified_on=data["verified_on"],
             birth_date=data["birth_date"],
         )
-        return _recorded(saved)
 
 
-class CustomCheckApi(APIView):
+class CustomCheckApi(RecordCheckApi):
     """POST: a leader confirms that the member meets a custom requirement."""
 
     @extend_schema_serializer(component_name="CustomCheckInput")
@@ -419,19 +434,12 @@ class CustomCheckApi(APIView):
         requirement = serializers.UUIDField()
         confirmed_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: RecordSerializer})
-    def post(self, request: Request, membership_id: uuid.UUID) -> Response:
-        membership = get_visible_membership(viewer=_user(request), membership_id=membership_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
-        saved = do_confirm_custom(
-            actor=_user(request),
-            membership=membership,
-            requirement=_requirement_of(membership, data["requirement"]),
-            confirmed_on=data["confirmed_on"],
+    def record(
+        self, *, actor: User, membership: Membership, requirement: Requirement, data: dict[str, Any]
+    ) -> QualificationRecord:
+        return do_confirm_custom(
+            actor=actor, membership=membership, requirement=requirement, confirmed_on=data["confirmed_on"]
         )
-        return _recorded(saved)
 
 
 class BirthDateApi(APIView):
