@@ -1,6 +1,7 @@
-"""The language of a request: the person's choice, else the tenant's default, else the browser's."""
+"""The language of a request: the browser's choice, else the person's, else the tenant's, else Accept-Language."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -8,10 +9,30 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
-class TenantLanguageMiddleware:
-    """Activate the person's chosen language (cookie), else the tenant's default language.
+def _supported() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
 
-    On the public site, which belongs to no tenant, the browser's Accept-Language decides.
+
+def activate_person_language(request: Any, user: Any) -> None:
+    """Once a person is known, speak their saved language, unless this browser chose one (cookie).
+
+    Called by the middleware for sessions and by the API's authentication for tokens, which DRF
+    resolves only inside the view.
+    """
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in _supported():
+        return
+    language = getattr(user, "language", None)
+    if getattr(user, "is_authenticated", False) and language in _supported():
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+class TenantLanguageMiddleware:
+    """Activate the language chosen in this browser (cookie), else the signed-in person's, else the
+    tenant's default language.
+
+    On the public site, which belongs to no tenant, the browser's Accept-Language decides. Runs after
+    the authentication middleware, so a person's saved language applies to their session.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -30,7 +51,8 @@ class TenantLanguageMiddleware:
             language = translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+        activate_person_language(request, getattr(request, "user", None))
         response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

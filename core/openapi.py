@@ -2,6 +2,8 @@
 
 from typing import Any, Literal
 
+from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.contrib.django_allauth import XSessionTokenAuthenticationScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 
@@ -18,3 +20,13 @@ class AutoSchema(SpectacularAutoSchema):
         if len(parts) == 1 or "<locals>" in parts:
             return str(super().get_serializer_name(serializer, direction))
         return "".join(part.removesuffix("Api") for part in parts)
+
+
+class PersonLanguageXSessionTokenScheme(XSessionTokenAuthenticationScheme):  # type: ignore[no-untyped-call]
+    """Documents our session-token authentication (core/authentication.py) as allauth's own."""
+
+    target_class = "core.authentication.XSessionTokenAuthentication"
+
+
+class PersonLanguageSessionScheme(SessionScheme):  # type: ignore[no-untyped-call]
+    target_class = "core.authentication.SessionAuthentication"

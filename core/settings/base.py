@@ -89,11 +89,11 @@ MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
     "core.observability.SentryTenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.i18n.TenantLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.i18n.TenantLanguageMiddleware",
     "core.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -329,11 +329,12 @@ HEADLESS_CLIENTS = ("app",)
 # --- API ---------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Each also switches to the person's saved language once it knows who is asking (core/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.TokenAuthentication",
         # The session token a native app receives when it logs in with an SMS code (/api/v1/auth/).
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.authentication.XSessionTokenAuthentication",
+        "core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",

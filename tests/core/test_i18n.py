@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 
 from tenants.models import Tenant
-from tests.conftest import host_client
+from tests.conftest import host_client, in_schema
+from tests.factories import UserFactory, api_token_for
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -79,6 +80,40 @@ def test_a_persons_chosen_language_wins_over_the_tenants(melhus: Tenant) -> None
     client = host_client(melhus)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
     assert "Välkommen till" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_persons_saved_language_wins_over_the_tenants(melhus: Tenant) -> None:
+    # Given a Swedish-speaking person in the Norwegian municipality, signed in by session
+    client = host_client(melhus)
+    with in_schema(melhus.schema_name):
+        sara = UserFactory.create(language="sv")
+        client.force_login(sara)
+
+    # When she opens the site, then it speaks Swedish
+    response = client.get("/")
+    assert "Välkommen till" in response.content.decode()
+    assert response["Content-Language"] == "sv"
+
+    # ...unless this browser chose another language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Welcome to" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_api_answers_a_token_holder_in_their_saved_language(melhus: Tenant) -> None:
+    # Given a Swedish-speaking member with an API token in a Norwegian tenant
+    with in_schema(melhus.schema_name):
+        sara = UserFactory.create(language="sv")
+        token = api_token_for(sara)
+    client = host_client(melhus, HTTP_AUTHORIZATION=f"Token {token}")
+
+    # When her app sends bad input, then the error comes back in Swedish
+    response = client.post("/api/v1/invitations/accept/", {"token": "not-a-real-token"})
+
+    assert response.status_code == 400
+    assert response["Content-Language"] == "sv"
+    assert response.json()["token"][0].startswith("Inbjudningslänken gäller inte.")
 
 
 @pytest.mark.django_db
