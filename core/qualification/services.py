@@ -342,11 +342,24 @@ def _expiry(requirement: Requirement, start: date, field: str, today: date) -> d
 
 
 def _save_record(
-    model: type[RecordT], *, membership: Membership, requirement: Requirement, values: dict[str, object]
+    model: type[RecordT],
+    *,
+    actor: User,
+    action: str,
+    membership: Membership,
+    requirement: Requirement,
+    values: dict[str, object],
+    audit: dict[str, str] | None = None,
 ) -> RecordT:
-    """Create the record, or replace the previous check (a renewal starts a new validity and warning)."""
+    """Create the record, or replace the previous check (a renewal starts a new validity and warning), and audit it."""
     saved, _created = model._default_manager.update_or_create(
         membership=membership, requirement=requirement, defaults={**values, "warned_at": None}
+    )
+    record(
+        action=action,
+        actor=actor,
+        target=saved,
+        data={"membership": str(membership.pk), "requirement": str(requirement.pk), **(audit or {})},
     )
     return saved
 
@@ -378,8 +391,10 @@ def do_record_police_certificate(
                 % {"months": max_age}
             }
         )
-    saved = _save_record(
+    return _save_record(
         PoliceCertificateRecord,
+        actor=actor,
+        action="qualification.police_certificate_checked",
         membership=membership,
         requirement=requirement,
         values={
@@ -389,13 +404,6 @@ def do_record_police_certificate(
             "expires_on": _expiry(requirement, shown_on, "shown_on", today),
         },
     )
-    record(
-        action="qualification.police_certificate_checked",
-        actor=actor,
-        target=saved,
-        data={"membership": str(membership.pk), "requirement": str(requirement.pk)},
-    )
-    return saved
 
 
 @transaction.atomic
@@ -412,8 +420,10 @@ def do_record_training(
         actor=actor, membership=membership, requirement=requirement, kind=RequirementKind.TRAINING
     )
     _check_past(completed_on, "completed_on", today)
-    saved = _save_record(
+    return _save_record(
         TrainingRecord,
+        actor=actor,
+        action="qualification.training_recorded",
         membership=membership,
         requirement=requirement,
         values={
@@ -422,13 +432,6 @@ def do_record_training(
             "expires_on": _expiry(requirement, completed_on, "completed_on", today),
         },
     )
-    record(
-        action="qualification.training_recorded",
-        actor=actor,
-        target=saved,
-        data={"membership": str(membership.pk), "requirement": str(requirement.pk)},
-    )
-    return saved
 
 
 @transaction.atomic
@@ -452,6 +455,8 @@ def do_verify_id(
     _check_past(verified_on, "verified_on", today)
     saved = _save_record(
         IdVerificationRecord,
+        actor=actor,
+        action="qualification.id_verified",
         membership=membership,
         requirement=requirement,
         values={
@@ -460,12 +465,7 @@ def do_verify_id(
             "method": method,
             "expires_on": _expiry(requirement, verified_on, "verified_on", today),
         },
-    )
-    record(
-        action="qualification.id_verified",
-        actor=actor,
-        target=saved,
-        data={"membership": str(membership.pk), "requirement": str(requirement.pk), "method": method},
+        audit={"method": method},
     )
     if birth_date is not None:
         do_set_birth_date(actor=actor, user=membership.user, birth_date=birth_date, today=today)
@@ -486,8 +486,10 @@ def do_confirm_custom(
         actor=actor, membership=membership, requirement=requirement, kind=RequirementKind.CUSTOM
     )
     _check_past(confirmed_on, "confirmed_on", today)
-    saved = _save_record(
+    return _save_record(
         CustomConfirmation,
+        actor=actor,
+        action="qualification.custom_confirmed",
         membership=membership,
         requirement=requirement,
         values={
@@ -496,13 +498,6 @@ def do_confirm_custom(
             "expires_on": _expiry(requirement, confirmed_on, "confirmed_on", today),
         },
     )
-    record(
-        action="qualification.custom_confirmed",
-        actor=actor,
-        target=saved,
-        data={"membership": str(membership.pk), "requirement": str(requirement.pk)},
-    )
-    return saved
 
 
 def _checks_birth_dates_of(actor: User, user: User) -> bool:
