@@ -41,6 +41,9 @@ SHARED_APPS = [
     "tenants",
     "onboarding",
     "billing",
+    # Second factor (TOTP) for vendor staff on the public site's console.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     *IDENTITY_APPS,
     "django.contrib.admin",
     "django.contrib.messages",
@@ -92,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.i18n.TenantLanguageMiddleware",
     "core.audit.context.AuditContextMiddleware",
