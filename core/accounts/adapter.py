@@ -22,6 +22,8 @@ from django.utils.translation import ngettext
 
 from core.messaging.models import Priority
 from core.messaging.outbox import enqueue_email, enqueue_sms
+from onboarding.milestones import ADMIN_FIRST_LOGIN, mark
+from tenants.db import current_schema
 
 from . import ratelimits, services
 from .forms import PhoneNumberField
@@ -53,6 +55,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
 
     def set_phone_verified(self, user: AbstractBaseUser, phone: str) -> None:
         services.do_mark_phone_verified(user=cast("User", user), phone=phone)
+
+    def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        super().login(request, user)
+        if cast("User", user).is_tenant_admin:
+            # Onboarding's checklist: only the time crosses into the public schema.
+            mark(current_schema(), ADMIN_FIRST_LOGIN)
 
     # --- Reading numbers -------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from core.accounts.models import User
 from core.accounts.phone import normalize_phone
 from core.audit.services import record
 from core.messaging.outbox import enqueue_email, enqueue_sms
+from onboarding.milestones import FIRST_GROUP, mark
 from tenants.db import current_schema, tenant_connection
 from tenants.models import Tenant
 from tenants.services import primary_host
@@ -619,6 +620,7 @@ def do_create_group(
     if group.purpose == Purpose.OPEN:
         _ensure_own_channel(group)
     record(action="group.created", actor=actor, target=group)
+    mark(current_schema(), FIRST_GROUP)
     return group
 
 
