@@ -8,5 +8,6 @@ from onboarding import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("console/", include("onboarding.console.urls")),
+    path("", include("onboarding.dpa_urls")),
     path("admin/", admin.site.urls),
 ]

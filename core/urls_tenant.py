@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.campaigns import views as campaign_views
 from core.groups import views as group_views
 
-from . import api, views
+from . import api, dpa_views, views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("tenant/", api.TenantInfoApi.as_view(), name="tenant-info"),
@@ -27,4 +27,7 @@ urlpatterns = [
     # The links that SMS, e-mails and printed QR codes carry.
     path("invite/<str:token>", group_views.invitation, name="invitation"),
     path("c/<str:code>", campaign_views.landing, name="campaign-landing"),
+    # The data-processing agreement the tenant accepted (its admins only).
+    path("settings/dpa", dpa_views.settings_dpa, name="settings-dpa"),
+    path("settings/dpa.pdf", dpa_views.settings_dpa_pdf, name="settings-dpa-pdf"),
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from core.messaging.models import Priority
 from core.messaging.outbox import enqueue_email, enqueue_sms
+from onboarding.dpa import current_tenant_has_written_dpa
 from onboarding.milestones import ADMIN_FIRST_LOGIN, mark
 from tenants.db import current_schema
 
@@ -61,6 +62,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         if cast("User", user).is_tenant_admin:
             # Onboarding's checklist: only the time crosses into the public schema.
             mark(current_schema(), ADMIN_FIRST_LOGIN)
+
+    # --- Who may sign up ------------------------------------------------------------------
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # GDPR Art. 28(9): new members only once the tenant has accepted the DPA in writing.
+        # Logging in is not signing up, so existing members (and the admins) still get in.
+        return bool(super().is_open_for_signup(request)) and current_tenant_has_written_dpa()
 
     # --- Reading numbers -------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.accounts.models import User
 from core.groups.models import Group, JoinPolicy, Membership, MembershipStatus, Role, Visibility
 from core.groups.permissions import is_tenant_admin
+from onboarding.dpa import current_tenant_has_written_dpa
 
 from .models import Campaign, CampaignSignup, CampaignVisit
 
@@ -17,10 +18,10 @@ from .models import Campaign, CampaignSignup, CampaignVisit
 def campaigns_open_for_tenant() -> bool:
     """Whether this tenant may run campaigns at all.
 
-    Issue 6 closes campaigns until the tenant has accepted the DPA in writing; that rule goes
-    here, and every public campaign read and every join already asks this function.
+    Closed until the tenant has accepted the DPA in writing (GDPR Art. 28(9)): an oral intent lets
+    admins configure, not recruit. Every public campaign read and every join asks this function.
     """
-    return True
+    return current_tenant_has_written_dpa()
 
 
 def group_accepts_campaigns(group: Group) -> bool:

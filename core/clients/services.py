@@ -3,7 +3,7 @@
 from datetime import date
 from typing import TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from core.accounts.models import User
 from core.accounts.phone import normalize_phone
 from core.audit.services import record
 from core.groups.models import Group, Purpose
+from onboarding.dpa import current_tenant_has_written_dpa
 from tenants.db import current_schema, tenant_connection
 from tenants.models import Tenant
 
@@ -89,6 +90,16 @@ def do_create_client(
 ) -> Client:
     """A new client record in a need group; its staff, its leaders and the tenant's admins may create one."""
     check_can_keep_clients_of(actor, group)
+    if not current_tenant_has_written_dpa():
+        # GDPR Art. 28(9): no personal data of clients before the agreement exists in writing.
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "Client records open once your organisation has accepted the data-processing agreement "
+                    "in writing. Ask your contact at Dugnad for the acceptance link."
+                )
+            }
+        )
     if group.purpose != Purpose.NEED or group.archived_at is not None:
         raise ValidationError({"group": _("Clients can only be added to a need group that is in use (not archived).")})
     fields = _clean(

@@ -243,6 +243,8 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"Dugnad <noreply@{BASE_DOMAIN}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long a signatory's single-use link to accept the data-processing agreement works.
+DPA_LINK_VALID_DAYS = env.int("DPA_LINK_VALID_DAYS", default=14)
 
 # Delivery from the outbox: exponential backoff with jitter between attempts, then `failed`.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
