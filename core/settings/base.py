@@ -245,6 +245,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"Dugnad <noreply@{BA
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How long a signatory's single-use link to accept the data-processing agreement works.
 DPA_LINK_VALID_DAYS = env.int("DPA_LINK_VALID_DAYS", default=14)
+# Vendor staff hear of every new lead from the public "get started" form here.
+VENDOR_NOTIFICATION_EMAIL = env.str("VENDOR_NOTIFICATION_EMAIL", default=f"onboarding@{BASE_DOMAIN}")
 
 # Delivery from the outbox: exponential backoff with jitter between attempts, then `failed`.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
