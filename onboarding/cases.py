@@ -23,6 +23,7 @@ from tenants.models import Country, Language, Tenant, TenantKind, TenantStatus
 from tenants.services import provision_tenant
 from tenants.validators import check_slug, normalize_org_number, schema_name_for
 
+from .dpa import can_provision, dpa_state
 from .group_templates import TEMPLATES, in_language
 from .models import DpaState, GroupTemplate, Lead, LeadStatus, OnboardingCase, Plan, Stage
 
@@ -125,20 +126,6 @@ def do_open_case(*, actor: User, lead: Lead | None = None, **fields: Any) -> Onb
 
 
 # --- Where a case stands -----------------------------------------------------------------------
-
-
-def dpa_state(case: OnboardingCase) -> DpaState:
-    """Written acceptance, oral intent only, or nothing yet (the DPA services stamp these times)."""
-    if case.dpa_accepted_at is not None:
-        return DpaState.WRITTEN
-    if case.dpa_intent_at is not None:
-        return DpaState.ORAL_INTENT
-    return DpaState.NONE
-
-
-def can_provision(case: OnboardingCase) -> bool:
-    """An oral intent lets provisioning start; the written acceptance is needed for members later."""
-    return dpa_state(case) != DpaState.NONE
 
 
 def cases_with_stage(stage: str = "") -> QuerySet[OnboardingCase]:

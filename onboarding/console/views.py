@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onboarding import cases
+from onboarding import cases, dpa
 from onboarding.models import Lead, LeadStatus, OnboardingCase
 from tenants.models import Tenant
 
@@ -139,8 +139,8 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
         "blocking": cases.blocking(case),
         "checklist": cases.checklist(case),
         "elapsed": cases.elapsed(case),
-        "dpa_state": cases.dpa_state(case),
-        "can_provision": cases.can_provision(case),
+        "dpa_state": dpa.dpa_state(case),
+        "can_provision": dpa.can_provision(case),
         "provisioning": _provisioning_running(case),
     }
     return render(request, "onboarding/console/case_detail.html", context)

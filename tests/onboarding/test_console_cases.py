@@ -171,6 +171,8 @@ def test_the_case_page_shows_the_checklist_and_refuses_provisioning_without_a_dp
 
     assert b"Case opened" in page.content
     assert b"Admin&#x27;s first login" in page.content
+    assert f"/console/cases/{case.pk}/dpa/oral-intent".encode() in page.content
+    assert f"/console/cases/{case.pk}/dpa/send-link".encode() in page.content
     assert b"Provisioning waits for the DPA" in refused.content
     assert sent == []
     case.refresh_from_db()

@@ -18,11 +18,12 @@ from core.groups.services import do_create_group
 from core.messaging.models import Medium, OutboxMessage
 from onboarding import cases, milestones
 from onboarding.cases import do_open_case, do_provision_case
-from onboarding.models import OnboardingCase
+from onboarding.models import Lead, OnboardingCase
+from onboarding.tasks import provision_case
 from tenants.db import use_public_schema
 from tenants.models import Tenant, TenantStatus
-from tests.conftest import in_schema
-from tests.onboarding.console_helpers import make_staff
+from tests.conftest import host_client, in_schema
+from tests.onboarding.console_helpers import console_client, make_staff
 
 
 @pytest.fixture
@@ -212,3 +213,68 @@ def test_milestones_are_stamped_once_from_inside_the_tenant(committed: Callable[
     assert later.first_group_at == first.first_group_at
     assert later.operational_at is not None
     assert cases.blocking(later) == []
+
+
+def test_from_lead_to_live_subdomain_through_the_console(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole path with the test client: lead, wizard, oral intent, Provision (the task runs eagerly)."""
+    with django_db_blocker.unblock():
+        staff = make_staff("+4791888888")
+        lead = Lead.objects.create(
+            kind="municipality",
+            name="Skaun kommune",
+            org_number="938726027",
+            country="NO",
+            contact_name="Kari Prosjektleder",
+            contact_email="kari@skaun.example",
+            contact_phone="+4791234567",
+        )
+        try:
+            client = console_client(staff)
+            opened = client.post(
+                f"/console/cases/new/?lead={lead.pk}",
+                {
+                    "lead": str(lead.pk),
+                    "kind": "municipality",
+                    "name": "Skaun kommune",
+                    "org_number": "938726027",
+                    "country": "NO",
+                    "language": "nb",
+                    "slug": "skaun",
+                    "contact_name": "Kari Prosjektleder",
+                    "contact_phone": "91234567",
+                    "contact_email": "kari@skaun.example",
+                    "signatory_name": "Ola Ordfører",
+                    "signatory_title": "Rådmann",
+                    "signatory_email": "ola@skaun.example",
+                    "plan": "standard",
+                    "group_template": "everyday",
+                },
+            )
+            case = OnboardingCase.objects.get(slug="skaun")
+            assert opened["Location"] == f"/console/cases/{case.pk}/"
+            client.post(
+                f"/console/cases/{case.pk}/dpa/oral-intent",
+                {"given_by": "Ola Ordfører, rådmann", "given_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+            )
+            case.refresh_from_db()
+            assert case.dpa_intent_at is not None
+            # The worker's part, in this process: the task itself, run when the request commits.
+            monkeypatch.setattr(provision_case, "delay", provision_case)
+            provisioned = client.post(f"/console/cases/{case.pk}/provision/")
+            progress = client.get(provisioned["Location"])
+
+            case.refresh_from_db()
+            assert case.provisioned_at is not None
+            assert case.admin_invited_at is not None
+            assert b"100 %" in progress.content
+            assert b"refresh" not in progress.content
+            assert host_client(case.tenant).get("/").status_code < 400
+        finally:
+            use_public_schema()
+            OnboardingCase.objects.filter(slug="skaun").delete()
+            for tenant in Tenant.objects.filter(slug="skaun"):
+                tenant.delete(force_drop=True)
+            Lead.objects.filter(pk=lead.pk).delete()
+            staff.delete()
