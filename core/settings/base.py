@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "onboarding.middleware.PublicSiteOTPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.i18n.TenantLanguageMiddleware",
     "core.audit.context.AuditContextMiddleware",
