@@ -9,7 +9,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from core.audit.context import client_ip
-from onboarding.dpa import current_text
+from onboarding.dpa import body_html, current_text
 from onboarding.forms import LeadForm
 from onboarding.models import DpaKind, DpaText, SubProcessor
 from onboarding.services import do_create_lead, take_lead_slot
@@ -55,9 +55,10 @@ def _current_text(*, kind: str, language: str) -> DpaText | None:
 def dpa_texts(request: HttpRequest) -> HttpResponse:
     """The current DPA of every kind, in the visitor's language."""
     language = translation.get_language() or "nb"
-    agreements: list[tuple[str, DpaText | None]] = []
+    agreements: list[tuple[str, DpaText | None, str]] = []
     for kind in DpaKind:
-        agreements.append((str(kind.label), _current_text(kind=kind.value, language=language)))
+        text = _current_text(kind=kind.value, language=language)
+        agreements.append((str(kind.label), text, body_html(text.body) if text else ""))
     return render(request, "onboarding/dpa_public.html", {"agreements": agreements})
 
 

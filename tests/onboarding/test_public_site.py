@@ -96,12 +96,16 @@ def test_dpa_page_shows_the_newest_version_in_the_visitors_language() -> None:
     old = DpaVersion.objects.create(kind=DpaKind.ORGANISATION, number=901)
     new = DpaVersion.objects.create(kind=DpaKind.ORGANISATION, number=902)
     DpaText.objects.create(version=old, language="sv", title="Gammalt avtal", body="Gammal text", sha256="0" * 64)
-    DpaText.objects.create(version=new, language="sv", title="Nytt avtal", body="Ny text-7f3a", sha256="1" * 64)
+    DpaText.objects.create(
+        version=new, language="sv", title="Nytt avtal", body="## Parter\n\nNy **text**-7f3a", sha256="1" * 64
+    )
     DpaText.objects.create(version=new, language="en", title="New agreement", body="English-7f3a", sha256="2" * 64)
 
     page = _public("sv").get("/dpa/").content.decode()
 
-    assert "Ny text-7f3a" in page
+    # The agreement's light markup becomes headings and emphasis, not literal asterisks.
+    assert "<h2>Parter</h2>" in page
+    assert "Ny <strong>text</strong>-7f3a" in page
     assert "Gammal text" not in page
     assert "English-7f3a" not in page
 
