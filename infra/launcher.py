@@ -52,6 +52,7 @@ def run_demo(*, port: int, install_redis: bool) -> int:
         base = os.environ.get("BASE_DOMAIN", "localhost")
         _say("ready — open:")
         _say(f"  public site          http://{base}:{port}/        (admin: /admin/, +4740000099 / dugnad-demo)")
+        _say(f"  vendor console       http://{base}:{port}/console/  (same login, then a TOTP code)")
         _say(f"  Melhus kommune       http://melhus.{base}:{port}/")
         _say(f"  Melhus Røde Kors     http://melhus-rodekors.{base}:{port}/")
         _say(f"  API docs (a tenant)  http://melhus.{base}:{port}/api/docs/")
