@@ -293,6 +293,10 @@ def do_provision_case(*, case_id: Any) -> OnboardingCase:
         with schema_context(tenant.schema_name):
             admin = _ensure_admin(case, tenant)
             _ensure_template(case.group_template, language=tenant.language, actor=admin)
+        # Provisioned = the schema, its template and its admin exist; inviting the admin is the next step.
+        if case.provisioned_at is None:
+            case.provisioned_at = timezone.now()
+            case.save(update_fields=["provisioned_at"])
         _progress(case, "admin")
         if case.admin_invited_at is None:
             _progress(case, "invitation")
@@ -302,8 +306,6 @@ def do_provision_case(*, case_id: Any) -> OnboardingCase:
                 do_invite(actor=admin, role=InvitationRole.ADMIN, email=case.contact_email)
                 OnboardingCase.objects.filter(pk=case.pk).update(admin_invited_at=timezone.now())
             case.refresh_from_db()
-        case.provisioned_at = case.provisioned_at or timezone.now()
-        case.save(update_fields=["provisioned_at"])
         _progress(case, "done")
     except Exception as error:
         use_public_schema()
