@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.accounts.phone import normalize_phone
+from onboarding import ratelimit
 from onboarding.models import Lead
 from tenants.models import Country, Language, TenantKind
 from tenants.validators import normalize_org_number
@@ -30,16 +30,7 @@ def take_lead_slot(*, ip: str | None) -> bool:
     """Count one lead from `ip` in the platform cache; False once the IP has used up its window."""
     if not ip:
         return True
-    cache = caches["platform"]
-    key = _lead_rate_key(ip)
-    # add() starts the window only once; incr() is atomic in Redis.
-    cache.add(key, 0, timeout=LEAD_LIMIT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add() and incr()
-        cache.set(key, 1, timeout=LEAD_LIMIT_WINDOW_SECONDS)
-        count = 1
-    return count <= LEAD_LIMIT_PER_IP
+    return ratelimit.take(_lead_rate_key(ip), window_seconds=LEAD_LIMIT_WINDOW_SECONDS) <= LEAD_LIMIT_PER_IP
 
 
 def check_lead(

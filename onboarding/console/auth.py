@@ -18,6 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.accounts.models import User
 from core.accounts.phone import normalize_phone
+from core.audit.context import client_ip
+from onboarding import ratelimit
 
 # The session key of a staff member who gave the right password but no TOTP code yet.
 PENDING_KEY = "console_pending_user"
@@ -53,14 +55,42 @@ def console_required(view: View) -> View:
     return wrapped
 
 
-def check_password(request: HttpRequest, *, phone: str, password: str) -> User | None:
-    """The staff member with this phone and password, else None (same answer for every failure)."""
+# Failed passwords allowed per window, per IP and per phone number, before the console stops trying.
+FAILED_LOGINS_PER_IP = 20
+FAILED_LOGINS_PER_PHONE = 5
+FAILED_LOGIN_WINDOW_SECONDS = 15 * 60
+
+
+def _failure_keys(request: HttpRequest, phone: str) -> list[tuple[str, int]]:
+    return [
+        (f"console:failed-login:ip:{client_ip(request)}", FAILED_LOGINS_PER_IP),
+        (f"console:failed-login:phone:{phone}", FAILED_LOGINS_PER_PHONE),
+    ]
+
+
+def normalized_or_blank(phone: str) -> str:
     try:
-        phone = normalize_phone(phone)
+        return normalize_phone(phone)
     except ValidationError:
-        return None
-    user = authenticate(request, username=phone, password=password)
+        return ""
+
+
+def login_is_blocked(request: HttpRequest, *, phone: str) -> bool:
+    """Too many wrong passwords lately from this IP or for this number: refuse without checking."""
+    return any(ratelimit.count(key) >= limit for key, limit in _failure_keys(request, phone))
+
+
+def check_password(request: HttpRequest, *, phone: str, password: str) -> User | None:
+    """The staff member with this phone and password, else None (same answer for every failure).
+
+    Every failure counts against the IP and the number (login_is_blocked), so passwords cannot be
+    guessed faster than the limits allow.
+    """
+    phone = normalized_or_blank(phone)
+    user = authenticate(request, username=phone, password=password) if phone else None
     if user is None or not user.is_staff or not user.is_active:
+        for key, _limit in _failure_keys(request, phone):
+            ratelimit.take(key, window_seconds=FAILED_LOGIN_WINDOW_SECONDS)
         return None
     return user
 

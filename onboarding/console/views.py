@@ -24,7 +24,11 @@ def login(request: HttpRequest) -> HttpResponse:
         return redirect("console:cases")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = auth.check_password(request, phone=form.cleaned_data["phone"], password=form.cleaned_data["password"])
+        phone = form.cleaned_data["phone"]
+        if auth.login_is_blocked(request, phone=auth.normalized_or_blank(phone)):
+            form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again."))
+            return render(request, "onboarding/console/login.html", {"form": form}, status=429)
+        user = auth.check_password(request, phone=phone, password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, _("The phone number or the password is wrong."))
         else:

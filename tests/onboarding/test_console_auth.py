@@ -68,6 +68,27 @@ def test_a_wrong_password_is_an_error() -> None:
     assert 'role="alert"' in response.content.decode()
 
 
+def test_guessing_passwords_stops_after_five_failures_for_a_number() -> None:
+    # Given five wrong passwords for a staff member's number
+    staff = make_staff()
+    client = host_client(None)
+    for _attempt in range(5):
+        client.post("/console/login/", {"phone": staff.phone, "password": "guess"})
+
+    # When the right password comes next, then the console refuses without checking it
+    blocked = client.post("/console/login/", {"phone": staff.phone, "password": PASSWORD})
+
+    assert blocked.status_code == 429
+    assert b"Too many failed attempts" in blocked.content
+    assert "console_pending_user" not in client.session
+    # ...while another number from elsewhere is not affected
+    other = make_staff("+4791000002")
+    fresh = host_client(None, REMOTE_ADDR="10.0.0.9").post(
+        "/console/login/", {"phone": other.phone, "password": PASSWORD}
+    )
+    assert fresh.status_code == 302
+
+
 def test_first_login_enrols_a_totp_device_with_a_qr_code_and_a_confirming_code() -> None:
     staff = make_staff()
     client = host_client(None)
