@@ -20,8 +20,10 @@ from core.qualification.services import (
     do_sign_declaration,
 )
 from core.qualification.tasks import check_expiry
+from tenants.models import Tenant
+from tests.conftest import in_schema
 from tests.core.qualification.conftest import DECLARATION_TEXT, TODAY, police_requirement
-from tests.factories import UserFactory, make_member
+from tests.factories import UserFactory, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,28 @@ def test_the_daily_task_runs_the_check_in_its_tenants_schema(
     assert result == {"warned": 0, "lapsed": 1}
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.LAPSED
+
+
+def test_the_check_in_one_tenant_leaves_another_tenants_memberships_alone(
+    red_cross: Tenant, group: Group, leader: User, yearly_police_check: Requirement
+) -> None:
+    # Given an expired certificate in Melhus and one in Red Cross
+    expired_here = _checked_member(group, leader, yearly_police_check, shown_on=date(2024, 1, 10))
+    with in_schema(red_cross.schema_name):
+        their_group = make_group(name="Besøksvenn")
+        their_leader = make_member(their_group, UserFactory.create(), role=Role.LEADER).user
+        their_rule = police_requirement(their_group, their_leader, validity_months=12)
+        expired_there = _checked_member(their_group, their_leader, their_rule, shown_on=date(2024, 1, 10))
+
+    # When the daily check runs in Melhus' schema (as beat's fan-out sends it there)...
+    report = do_check_expiry(today=TODAY)
+
+    # ...only Melhus' membership lapses, and Red Cross gets no message.
+    assert report.lapsed == 1
+    expired_here.refresh_from_db()
+    assert expired_here.status == MembershipStatus.LAPSED
+    with in_schema(red_cross.schema_name):
+        expired_there.refresh_from_db()
+        assert expired_there.status == MembershipStatus.APPROVED
+        assert not OutboxMessage.objects.exists()
+        assert PoliceCertificateRecord.objects.filter(membership=expired_there).exists()
