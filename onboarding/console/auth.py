@@ -106,6 +106,12 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def confirm_device(device: TOTPDevice) -> None:
+    """The staff member proved the enrolled device with a right code: from now on it is their second factor."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+
+
 def enrolment_device(user: User) -> TOTPDevice:
     """The unconfirmed device being enrolled (one per staff member until confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

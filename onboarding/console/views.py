@@ -67,8 +67,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         error = auth.verify_code(device, form.cleaned_data["code"])
         if error is None:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            auth.confirm_device(device)
             auth.finish_login(request, user=user, device=device)
             return redirect("console:cases")
         form.add_error("code", error)
