@@ -9,6 +9,7 @@ and B's data must be unchanged afterwards.
 import itertools
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -27,6 +28,7 @@ from core.campaigns.models import Campaign, CampaignSignup, CampaignVisit
 from core.clients.models import Client as ClientRecord
 from core.groups.models import Category, Channel, Group, Invitation, Membership, MembershipStatus, Purpose, Role
 from core.messaging.outbox import enqueue_sms
+from core.moderation.models import Report, Sanction, SanctionKind
 from core.qualification.models import (
     CustomConfirmation,
     Declaration,
@@ -37,6 +39,15 @@ from core.qualification.models import (
     Requirement,
     RequirementKind,
     TrainingRecord,
+)
+from core.requests.models import (
+    Conversation,
+    ConversationKind,
+    ConversationMessage,
+    ConversationRead,
+    HelpRequest,
+    Offer,
+    RequestPolicy,
 )
 from tenants.db import use_public_schema
 from tenants.models import Tenant
@@ -151,7 +162,7 @@ def _seed_every_kind_of_row(victim: User) -> None:
     campaign = Campaign.objects.create(name=_MARKER, group=group, created_by=victim)
     visit = CampaignVisit.objects.create(campaign=campaign)
     CampaignSignup.objects.create(campaign=campaign, user=victim, visit=visit)
-    ClientRecord.objects.create(
+    client = ClientRecord.objects.create(
         group=group,
         name=f"{_MARKER} client",
         phone="+4793333332",
@@ -161,6 +172,24 @@ def _seed_every_kind_of_row(victim: User) -> None:
         consent_date=today,
         created_by=victim,
     )
+    help_request = HelpRequest.objects.create(
+        channel=channel,
+        poster_group=group,
+        posted_by=victim,
+        client=client,
+        title=_MARKER,
+        description=_MARKER,
+        area=_MARKER,
+        address=_MARKER,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    RequestPolicy.objects.create()
+    Offer.objects.create(request=help_request, helper=victim, offered_by=victim, via_group=group, message=_MARKER)
+    conversation = Conversation.objects.create(request=help_request, kind=ConversationKind.AGREEMENT)
+    message = ConversationMessage.objects.create(conversation=conversation, author=victim, body=_MARKER)
+    ConversationRead.objects.create(conversation=conversation, user=victim)
+    Report.objects.create(reporter=victim, message=message, reason=_MARKER)
+    Sanction.objects.create(user=victim, kind=SanctionKind.WARNING, reason=_MARKER, given_by=victim)
     enqueue_sms(to="+4793333331", body=_MARKER, kind="marker", recipient=victim)
     record(action="marker.created", actor=victim, target=group, data={"marker": _MARKER})
     EmailAddress.objects.create(user=victim, email="victim@example.org", verified=True, primary=True)

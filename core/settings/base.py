@@ -64,6 +64,8 @@ TENANT_APPS = [
     "core.qualification",
     "core.campaigns",
     "core.clients",
+    "core.requests",
+    "core.moderation",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
