@@ -13,7 +13,17 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", api.MeApi.as_view(), name="me"),
     *(
         path("", include(f"core.{app}.urls"))
-        for app in ("accounts", "groups", "qualification", "campaigns", "clients", "audit", "messaging", "requests")
+        for app in (
+            "accounts",
+            "groups",
+            "qualification",
+            "campaigns",
+            "clients",
+            "audit",
+            "messaging",
+            "requests",
+            "moderation",
+        )
     ),
 ]
 
