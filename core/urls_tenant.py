@@ -23,6 +23,7 @@ api_v1: list[URLPattern | URLResolver] = [
             "messaging",
             "requests",
             "moderation",
+            "notifications",
         )
     ),
 ]

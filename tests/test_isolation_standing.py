@@ -9,7 +9,7 @@ and B's data must be unchanged afterwards.
 import itertools
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -29,6 +29,8 @@ from core.clients.models import Client as ClientRecord
 from core.groups.models import Category, Channel, Group, Invitation, Membership, MembershipStatus, Purpose, Role
 from core.messaging.outbox import enqueue_sms
 from core.moderation.models import Report, Sanction, SanctionKind
+from core.notifications.events import Event
+from core.notifications.models import Notification, NotificationPreference, QuietHours
 from core.qualification.models import (
     CustomConfirmation,
     Declaration,
@@ -190,6 +192,9 @@ def _seed_every_kind_of_row(victim: User) -> None:
     ConversationRead.objects.create(conversation=conversation, user=victim)
     Report.objects.create(reporter=victim, message=message, reason=_MARKER)
     Sanction.objects.create(user=victim, kind=SanctionKind.WARNING, reason=_MARKER, given_by=victim)
+    NotificationPreference.objects.create(user=victim, event=Event.NEW_REQUEST, channel="sms")
+    QuietHours.objects.create(user=victim, start=time(22), end=time(7))
+    Notification.objects.create(user=victim, event=Event.NEW_REQUEST, key=_MARKER, channel="sms", body=_MARKER)
     enqueue_sms(to="+4793333331", body=_MARKER, kind="marker", recipient=victim)
     record(action="marker.created", actor=victim, target=group, data={"marker": _MARKER})
     EmailAddress.objects.create(user=victim, email="victim@example.org", verified=True, primary=True)

@@ -1,6 +1,7 @@
 """Queue an SMS or e-mail: one outbox row, delivered by a task after the transaction commits."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.accounts.models import User
 
@@ -14,6 +15,22 @@ def _enqueue(message: OutboxMessage) -> OutboxMessage:
     # If the broker is down at commit time the row stays pending and the sweep sends it later.
     transaction.on_commit(lambda: dispatch(message), robust=True)
     return message
+
+
+def enqueue_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Queue many prepared rows in one insert (a fan-out); each is handed to the worker after commit."""
+    from .tasks import dispatch
+
+    OutboxMessage.objects.bulk_create(messages, batch_size=1000)
+
+    def dispatch_all() -> None:
+        now = timezone.now()
+        for message in messages:
+            wait = (message.next_attempt_at - now).total_seconds()
+            dispatch(message, countdown=wait if wait > 0 else None)
+
+    transaction.on_commit(dispatch_all, robust=True)
+    return messages
 
 
 def enqueue_sms(

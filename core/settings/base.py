@@ -66,6 +66,7 @@ TENANT_APPS = [
     "core.clients",
     "core.requests",
     "core.moderation",
+    "core.notifications",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -216,6 +217,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.fan_out",
         "schedule": crontab(hour=6, minute=15),
         "args": ("qualification.check_expiry",),
+    },
+    # Expire overdue requests and send reminders; every few minutes so nothing waits long.
+    "requests.sweep": {
+        "task": "tenants.fan_out",
+        "schedule": crontab(minute="*/5"),
+        "args": ("requests.sweep",),
+    },
+    # After the working day: one e-mail per person with what they chose to read in a digest.
+    "notifications.send_digests": {
+        "task": "tenants.fan_out",
+        "schedule": crontab(hour=17, minute=0),
+        "args": ("notifications.send_digests",),
     },
     "tenants.resume_stalled_provisioning": {
         "task": "tenants.resume_stalled_provisioning",

@@ -2,8 +2,7 @@
 
 Vendor staff open the case and send the DPA link; the signatory accepts the exact text in writing;
 staff provision; the invited admin logs in with an SMS code, accepts the invitation and creates the
-first group. Every step stamps the case's checklist. (The last step, "first request posted", comes
-with the requests capability.)
+first group and the first request. Every step stamps the case's checklist, up to "operational".
 """
 
 import re
@@ -110,9 +109,19 @@ def _admin_logs_in_accepts_and_creates_a_group(tenant: Tenant) -> None:
         **headers,
     )
     assert created.status_code == 201, created.content
+    # The first request, into a channel of the template, makes the tenant operational.
+    channels = app.get("/api/v1/channels/", **headers).json()
+    channel = next(c for c in channels["results"] if c["publishing_groups"])
+    posted = app.post(
+        "/api/v1/requests/",
+        {"channel": channel["id"], "title": "Handle til nabo etter operasjon"},
+        content_type="application/json",
+        **headers,
+    )
+    assert posted.status_code == 201, posted.content
 
 
-def test_from_lead_to_first_group_through_console_acceptance_link_and_sms_login(
+def test_from_lead_to_operational_through_console_acceptance_link_sms_login_and_first_request(
     django_db_blocker: DjangoDbBlocker, cleanup: Callable[[], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with django_db_blocker.unblock():
@@ -141,8 +150,7 @@ def test_from_lead_to_first_group_through_console_acceptance_link_and_sms_login(
 
             _admin_logs_in_accepts_and_creates_a_group(tenant)
 
-            # Then every step of the checklist carries its time, in order, and the case waits
-            # only for the first request.
+            # Then every step of the checklist carries its time, in order, up to operational.
             use_public_schema()
             case.refresh_from_db()
             steps = [
@@ -152,11 +160,11 @@ def test_from_lead_to_first_group_through_console_acceptance_link_and_sms_login(
                 case.admin_invited_at,
                 case.admin_first_login_at,
                 case.first_group_at,
+                case.operational_at,
             ]
             stamped = [step for step in steps if step is not None]
             assert len(stamped) == len(steps), steps
             assert stamped == sorted(stamped)
-            assert case.operational_at is None
             assert stage_of(case) == Stage.OPERATIONAL
             assert case.intents.count() == 0
             assert timezone.now() - case.opened_at < timedelta(minutes=5)
