@@ -496,3 +496,18 @@ def test_sanctions_are_seen_by_admins_by_the_members_leaders_and_by_the_member(s
     assert list(selectors.sanctions_visible_to(viewer=scene.chess_leader)) == []
     assert list(selectors.sanctions_of(viewer=scene.channel_leader, user=scene.poster)) == []
     assert list(selectors.sanctions_of(viewer=scene.admin, user=scene.poster)) == [of_poster]
+
+
+def test_the_member_is_told_of_a_suspension_through_notifications_once(
+    scene: Scene, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from core.notifications.models import Notification
+
+    # When an admin suspends a member (the real notifications, not a stand-in)
+    with django_capture_on_commit_callbacks(execute=True):
+        suspension = services.do_suspend(actor=scene.admin, user=scene.volunteer, reason="Harassment")
+
+    # Then one notice for that sanction is stored for the member, naming the reason
+    notice = Notification.objects.get(key=f"sanction:{suspension.pk}")
+    assert notice.user == scene.volunteer
+    assert "Harassment" in notice.body
