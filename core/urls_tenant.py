@@ -24,6 +24,7 @@ api_v1: list[URLPattern | URLResolver] = [
             "requests",
             "moderation",
             "notifications",
+            "announcements",
         )
     ),
 ]

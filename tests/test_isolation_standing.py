@@ -23,6 +23,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
+from core.announcements.models import Announcement
 from core.audit.services import record
 from core.campaigns.models import Campaign, CampaignSignup, CampaignVisit
 from core.clients.models import Client as ClientRecord
@@ -192,6 +193,7 @@ def _seed_every_kind_of_row(victim: User) -> None:
     ConversationRead.objects.create(conversation=conversation, user=victim)
     Report.objects.create(reporter=victim, message=message, reason=_MARKER)
     Sanction.objects.create(user=victim, kind=SanctionKind.WARNING, reason=_MARKER, given_by=victim)
+    Announcement.objects.create(group=group, author=victim, title=_MARKER, body=_MARKER)
     NotificationPreference.objects.create(user=victim, event=Event.NEW_REQUEST, channel="sms")
     QuietHours.objects.create(user=victim, start=time(22), end=time(7))
     Notification.objects.create(user=victim, event=Event.NEW_REQUEST, key=_MARKER, channel="sms", body=_MARKER)

@@ -67,6 +67,7 @@ TENANT_APPS = [
     "core.requests",
     "core.moderation",
     "core.notifications",
+    "core.announcements",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
