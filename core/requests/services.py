@@ -43,17 +43,17 @@ MAX_OPEN_DAYS = 60
 MAX_MESSAGE_LENGTH = 4000
 
 # Texts of the notices, translated in the recipient's language when they are sent.
-NEW_OFFER = gettext_noop("Someone offered to help with \u201c%(title)s\u201d.")
+NEW_OFFER = gettext_noop("Someone offered to help with “%(title)s”.")
 OFFER_ACCEPTED = gettext_noop(
-    "You are agreed for \u201c%(title)s\u201d. Thank you! Open it for the address and contact."
+    "You are agreed for “%(title)s”. Thank you! Open it for the address and contact."
 )
 OFFER_DECLINED = gettext_noop(
-    "Thank you for offering to help with \u201c%(title)s\u201d. Someone else is taking it this time."
+    "Thank you for offering to help with “%(title)s”. Someone else is taking it this time."
 )
-AGREEMENT_CANCELLED = gettext_noop("The agreement for \u201c%(title)s\u201d was cancelled.")
-REQUEST_CANCELLED = gettext_noop("\u201c%(title)s\u201d was cancelled; you are no longer needed for it.")
-NEW_MESSAGE = gettext_noop("New message about \u201c%(title)s\u201d.")
-THANKS = gettext_noop("You were thanked for helping with \u201c%(title)s\u201d.")
+AGREEMENT_CANCELLED = gettext_noop("The agreement for “%(title)s” was cancelled.")
+REQUEST_CANCELLED = gettext_noop("“%(title)s” was cancelled; you are no longer needed for it.")
+NEW_MESSAGE = gettext_noop("New message about “%(title)s”.")
+THANKS = gettext_noop("You were thanked for helping with “%(title)s”.")
 
 
 def policy() -> RequestPolicy:
@@ -212,7 +212,7 @@ def do_fan_out(*, request_id: UUID) -> int:
             user_ids=sorted(eligible_helper_ids(request)),
             key=f"request:{request.pk}",
             request=request,
-            text=gettext_noop("New request you can help with: \u201c%(title)s\u201d."),
+            text=gettext_noop("New request you can help with: “%(title)s”."),
         )
     HelpRequest.objects.filter(pk=request.pk, fanout_done_at__isnull=True).update(fanout_done_at=timezone.now())
     return told

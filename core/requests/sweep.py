@@ -21,12 +21,12 @@ FANOUT_GRACE = timedelta(minutes=2)
 HELPER_REMINDER_AHEAD = timedelta(hours=24)
 BATCH = 500
 
-EXPIRING = gettext_noop("\u201c%(title)s\u201d closes soon and nobody is agreed yet.")
-EXPIRED = gettext_noop("\u201c%(title)s\u201d closed without anyone agreed. You can post it again.")
+EXPIRING = gettext_noop("“%(title)s” closes soon and nobody is agreed yet.")
+EXPIRED = gettext_noop("“%(title)s” closed without anyone agreed. You can post it again.")
 AGREED_SHORT = gettext_noop(
-    "\u201c%(title)s\u201d closed with fewer helpers than you asked for; it is agreed with them."
+    "“%(title)s” closed with fewer helpers than you asked for; it is agreed with them."
 )
-REMINDER = gettext_noop("Reminder: tomorrow you help with \u201c%(title)s\u201d. Thank you!")
+REMINDER = gettext_noop("Reminder: tomorrow you help with “%(title)s”. Thank you!")
 
 
 @dataclass(frozen=True)
