@@ -35,6 +35,7 @@ class NamedSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="RequestCategory")
 class CategorySerializer(serializers.Serializer[Category]):
     id = serializers.UUIDField()
     key = serializers.CharField()
