@@ -44,12 +44,8 @@ MAX_MESSAGE_LENGTH = 4000
 
 # Texts of the notices, translated in the recipient's language when they are sent.
 NEW_OFFER = gettext_noop("Someone offered to help with “%(title)s”.")
-OFFER_ACCEPTED = gettext_noop(
-    "You are agreed for “%(title)s”. Thank you! Open it for the address and contact."
-)
-OFFER_DECLINED = gettext_noop(
-    "Thank you for offering to help with “%(title)s”. Someone else is taking it this time."
-)
+OFFER_ACCEPTED = gettext_noop("You are agreed for “%(title)s”. Thank you! Open it for the address and contact.")
+OFFER_DECLINED = gettext_noop("Thank you for offering to help with “%(title)s”. Someone else is taking it this time.")
 AGREEMENT_CANCELLED = gettext_noop("The agreement for “%(title)s” was cancelled.")
 REQUEST_CANCELLED = gettext_noop("“%(title)s” was cancelled; you are no longer needed for it.")
 NEW_MESSAGE = gettext_noop("New message about “%(title)s”.")

@@ -23,9 +23,7 @@ BATCH = 500
 
 EXPIRING = gettext_noop("“%(title)s” closes soon and nobody is agreed yet.")
 EXPIRED = gettext_noop("“%(title)s” closed without anyone agreed. You can post it again.")
-AGREED_SHORT = gettext_noop(
-    "“%(title)s” closed with fewer helpers than you asked for; it is agreed with them."
-)
+AGREED_SHORT = gettext_noop("“%(title)s” closed with fewer helpers than you asked for; it is agreed with them.")
 REMINDER = gettext_noop("Reminder: tomorrow you help with “%(title)s”. Thank you!")
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from core.notifications.models import Notification
 from django.utils import timezone
 
+from core.notifications.models import Notification
 from core.requests import services
 from core.requests.models import HelpRequest, OfferStatus, RequestState, Timing
 from core.requests.sweep import do_sweep_requests
