@@ -17,7 +17,7 @@ from .services import Preferences, do_set_preferences, preferences_of
 def _output(preferences: Preferences) -> dict[str, Any]:
     return {
         "events": [
-            {"event": event.value, "title": str(event.label), "channel": preferences.channels[event.value]}
+            {"event": event.value, "label": str(event.label), "channel": preferences.channels[event.value]}
             for event in Event
         ],
         "quiet_start": preferences.quiet_start,
@@ -25,39 +25,52 @@ def _output(preferences: Preferences) -> dict[str, Any]:
     }
 
 
-class NotificationPreferencesApi(APIView):
-    """GET: every event with its title and my channel (defaults included), and quiet hours. PUT: change them."""
+@extend_schema_serializer(component_name="NotificationEventChannel")
+class EventChannelOutputSerializer(serializers.Serializer[Any]):
+    event = serializers.ChoiceField(choices=Event.choices)
+    # DRF's metaclass moves declared fields off the class, so this does not shadow Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
+    channel = serializers.ChoiceField(choices=Channel.choices)
 
-    @extend_schema_serializer(component_name="NotificationEventChoice")
-    class EventSerializer(serializers.Serializer[Any]):
-        event = serializers.ChoiceField(choices=Event.choices)
-        title = serializers.CharField(read_only=True)
-        channel = serializers.ChoiceField(choices=Channel.choices)
+
+@extend_schema_serializer(component_name="NotificationEventChoice")
+class EventChannelInputSerializer(serializers.Serializer[Any]):
+    event = serializers.ChoiceField(choices=Event.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+
+
+class NotificationPreferencesApi(APIView):
+    """GET: every event with its label and my channel (defaults included), and quiet hours. PUT: change them.
+
+    PUT replaces the quiet hours (leave both times out or null to have none) and changes the
+    channel of the events it lists; events it does not list keep theirs.
+    """
 
     @extend_schema_serializer(component_name="NotificationPreferences")
-    class PreferencesSerializer(serializers.Serializer[Any]):
-        events = serializers.ListField(child=serializers.DictField(), required=False)
+    class OutputSerializer(serializers.Serializer[Any]):
+        events = EventChannelOutputSerializer(many=True)
+        quiet_start = serializers.TimeField(allow_null=True)
+        quiet_end = serializers.TimeField(allow_null=True)
+
+    @extend_schema_serializer(component_name="NotificationPreferencesInput")
+    class InputSerializer(serializers.Serializer[Any]):
+        events = EventChannelInputSerializer(many=True, required=False, default=list)
         quiet_start = serializers.TimeField(allow_null=True, required=False, default=None)
         quiet_end = serializers.TimeField(allow_null=True, required=False, default=None)
 
-        def validate_events(self, value: list[dict[str, Any]]) -> dict[str, str]:
-            choices = NotificationPreferencesApi.EventSerializer(data=value, many=True)
-            choices.is_valid(raise_exception=True)
-            return {item["event"]: item["channel"] for item in cast("list[dict[str, str]]", choices.validated_data)}
-
-    @extend_schema(responses=PreferencesSerializer)
+    @extend_schema(responses=OutputSerializer)
     def get(self, request: Request) -> Response:
-        return Response(self.PreferencesSerializer(_output(preferences_of(cast("User", request.user)))).data)
+        return Response(self.OutputSerializer(_output(preferences_of(cast("User", request.user)))).data)
 
-    @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def put(self, request: Request) -> Response:
-        given = self.PreferencesSerializer(data=request.data)
+        given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         preferences = do_set_preferences(
             user=cast("User", request.user),
-            channels=data.get("events", {}),
+            channels={item["event"]: item["channel"] for item in data["events"]},
             quiet_start=data["quiet_start"],
             quiet_end=data["quiet_end"],
         )
-        return Response(self.PreferencesSerializer(_output(preferences)).data)
+        return Response(self.OutputSerializer(_output(preferences)).data)

@@ -6,7 +6,17 @@ batch of 1,000: their users, preferences, quiet hours, one INSERT … ON CONFLIC
 of the notification rows, one bulk insert of outbox rows. A person whose (event, key) row already
 exists is skipped, so a re-run after a crash, a duplicate task or a second sweep sends nothing twice.
 
-E-mail and the digest need an e-mail address: without one the person gets an SMS instead.
+Defaults (core/notifications/events.py DEFAULTS), for a person who has chosen nothing: SMS for
+everything that concerns them directly or needs acting on soon (new requests they can help with,
+offers, acceptances, declines, cancellations, messages, reminders, expiring and expired requests,
+moderation); the daily e-mail digest for what can wait (thanks, announcements).
+
+E-mail and the digest need an e-mail address: without one the person gets an SMS instead, and
+without a phone number either nothing is sent. Inactive people are skipped altogether.
+
+Quiet hours are local wall-clock times in settings.TIME_ZONE and may cross midnight (22:00-07:00):
+an SMS or e-mail due inside them is written now with next_attempt_at at their end, and handed to
+the worker with that countdown; the outbox's sweep picks it up too if the task is lost.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -14,7 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,7 +48,7 @@ class Message:
 
 def quiet_until(*, start: time, end: time, now: datetime) -> datetime | None:
     """When the quiet hours containing `now` end (local time), or None outside them. May cross midnight."""
-    local = timezone.localtime(now)
+    local = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE))
     moment = local.time()
     inside = start <= moment < end if start < end else (moment >= start or moment < end)
     if not inside or start == end:
@@ -48,9 +60,12 @@ def quiet_until(*, start: time, end: time, now: datetime) -> datetime | None:
 
 
 def channel_for(*, event: Event | str, user: User, chosen: str | None) -> str:
+    """The channel that reaches the person: their choice or the default, falling back to what they have."""
     channel = chosen or DEFAULTS[event]
     if channel in (Channel.EMAIL, Channel.DIGEST) and not user.email:
-        return Channel.SMS
+        channel = Channel.SMS
+    if channel == Channel.SMS and not user.phone:
+        return Channel.NONE
     return channel
 
 

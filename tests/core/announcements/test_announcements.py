@@ -6,7 +6,9 @@ import pytest
 
 from core.announcements.models import Announcement
 from core.announcements.services import do_notify_members
+from core.announcements.tasks import notify
 from core.groups.models import MembershipStatus, Role
+from core.messaging.models import OutboxMessage
 from core.notifications.models import Notification
 from tenants.models import Tenant
 from tests.conftest import Api, in_schema
@@ -64,3 +66,18 @@ def test_another_tenant_cannot_read_or_post_announcements(melhus: Tenant, red_cr
     assert admin.get("announcements/").json()["results"] == []
     with in_schema(red_cross.schema_name):
         assert Announcement.objects.count() == 1
+
+
+def test_the_task_tells_each_member_once_however_often_it_runs(in_melhus: Tenant) -> None:
+    group = make_group("Besøksvenner")
+    leader = make_member(group, role=Role.LEADER).user
+    member = make_member(group, UserFactory.create(email="m@example.org")).user
+    announcement = Announcement.objects.create(group=group, author=leader, title="Møte", body="Tirsdag kl. 18")
+    assert notify(str(announcement.pk)) == 1
+    assert notify(str(announcement.pk)) == 0
+    # Announcements go to the daily digest by default, so nothing is in the outbox yet.
+    assert not OutboxMessage.objects.exists()
+    assert Notification.objects.get().user_id == member.pk
+    gone = announcement.pk
+    announcement.delete()
+    assert notify(str(gone)) == 0

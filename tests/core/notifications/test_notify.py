@@ -44,6 +44,16 @@ def test_defaults_channels_and_fallbacks(in_melhus: Tenant) -> None:
     assert "https://melhus.example/r/1" in OutboxMessage.objects.get(recipient=sms).body
 
 
+def test_inactive_people_and_people_without_any_address_are_skipped(in_melhus: Tenant) -> None:
+    inactive = UserFactory.create(is_active=False)
+    unreachable = UserFactory.create(email="")
+    User.objects.filter(pk=unreachable.pk).update(phone="")
+    told = notify_many(event=Event.NEW_OFFER, user_ids=[inactive.pk, unreachable.pk], key="k", render=_render)
+    assert told == 1
+    assert Notification.objects.get().channel == Channel.NONE
+    assert not OutboxMessage.objects.exists()
+
+
 def test_nothing_is_sent_twice(in_melhus: Tenant) -> None:
     users = [UserFactory.create() for _ in range(3)]
     assert (
@@ -119,6 +129,12 @@ def test_preferences_api(in_melhus: Tenant) -> None:
     api = Api(in_melhus, user)
     shown = api.get("me/notifications/").json()
     assert {e["event"] for e in shown["events"]} == set(Event.values)
+    assert next(e for e in shown["events"] if e["event"] == "thanks") == {
+        "event": "thanks",
+        "label": "thanks for my help",
+        "channel": "digest",
+    }
+    assert (shown["quiet_start"], shown["quiet_end"]) == (None, None)
     assert next(e for e in shown["events"] if e["event"] == "new_request")["channel"] == "sms"
     changed = api.put(
         "me/notifications/",
@@ -129,6 +145,9 @@ def test_preferences_api(in_melhus: Tenant) -> None:
     assert (changed.json()["quiet_start"], changed.json()["quiet_end"]) == ("22:00:00", "07:00:00")
     bad = api.put("me/notifications/", {"events": [{"event": "new_request", "channel": "pigeon"}]})
     assert bad.status_code == 400
+    assert "events" in bad.json()
+    unknown = api.put("me/notifications/", {"events": [{"event": "carrier_pigeon", "channel": "sms"}]})
+    assert unknown.status_code == 400
     half = api.put("me/notifications/", {"quiet_start": "22:00"})
     assert half.status_code == 400
     assert "quiet_hours" in half.json()
