@@ -81,3 +81,20 @@ def test_the_task_tells_each_member_once_however_often_it_runs(in_melhus: Tenant
     gone = announcement.pk
     announcement.delete()
     assert notify(str(gone)) == 0
+
+
+def test_listing_announcements_costs_the_same_for_many(in_melhus: Tenant, django_assert_max_num_queries: Any) -> None:
+    groups = [make_group(f"Gruppe {n}") for n in range(3)]
+    reader = UserFactory.create(language="en")
+    for group in groups:
+        leader = make_member(group, role=Role.LEADER).user
+        make_member(group, reader)
+        for n in range(5):
+            Announcement.objects.create(group=group, author=leader, title=f"{group.name} {n}", body="…")
+    api = Api(in_melhus, reader)
+    with django_assert_max_num_queries(8):
+        mine = api.get("announcements/")
+    with django_assert_max_num_queries(8):
+        of_group = api.get(f"groups/{groups[0].pk}/announcements/")
+    assert len(mine.json()["results"]) == 15
+    assert len(of_group.json()["results"]) == 5
