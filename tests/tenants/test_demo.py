@@ -1,18 +1,30 @@
 """The demo seed: Melhus and Melhus Røde Kors with documented people, safe to run again."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from core.accounts.models import User
 from core.clients.models import Client
+from core.demo import MELHUS_REQUESTS
 from core.groups.models import Channel, Group, Membership
 from core.qualification.models import LegalBasis, Requirement, RequirementKind
+from core.requests.models import (
+    Conversation,
+    ConversationKind,
+    ConversationMessage,
+    HelpRequest,
+    Offer,
+    OfferStatus,
+    RequestState,
+)
 from tenants.db import use_public_schema
 from tenants.demo import DEMO_STAFF, DEMO_TENANTS
 from tenants.models import Tenant, TenantStatus
@@ -93,3 +105,31 @@ def test_demo_melhus_has_the_groups_channels_rules_and_clients_of_the_issue(seed
         statuses = dict(Membership.objects.filter(user=ola).values_list("group__name", "status"))
         assert statuses == {"Frivilligsentralen": "approved", "Leksehjelp": "applied"}
         assert User.objects.get(phone="+4740000001").is_tenant_admin
+
+
+def test_demo_melhus_has_requests_in_every_state_spread_over_past_months(seeded: None) -> None:
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # the second run adds nothing
+
+    with in_schema("melhus"):
+        states = set(HelpRequest.objects.values_list("state", flat=True))
+        assert states == set(RequestState.values)
+        assert HelpRequest.objects.count() == len(MELHUS_REQUESTS)
+        assert HelpRequest.objects.filter(state=RequestState.COMPLETED).exclude(thanks="").exists()
+        assert HelpRequest.objects.filter(state=RequestState.CANCELLED).exclude(cancel_reason="").exists()
+        statuses = set(Offer.objects.values_list("status", flat=True))
+        assert {OfferStatus.PENDING, OfferStatus.ACCEPTED, OfferStatus.DECLINED} <= statuses
+        agreement = Conversation.objects.get(request__title="Følge til fastlegen", kind=ConversationKind.AGREEMENT)
+        assert agreement.messages.count() >= 3
+        question = Conversation.objects.get(kind=ConversationKind.QUESTION)
+        assert question.request.state == RequestState.OPEN
+        assert question.messages.count() == 2
+        # The past is in the past: months of requests for the statistics, each step after the one before.
+        now = timezone.now()
+        assert HelpRequest.objects.filter(created_at__lt=now - timedelta(days=90)).exists()
+        assert HelpRequest.objects.filter(created_at__gt=now - timedelta(days=7)).exists()
+        for request in HelpRequest.objects.exclude(state=RequestState.OPEN):
+            assert request.created_at <= request.state_changed_at <= now
+            if request.agreed_at is not None:
+                assert request.created_at < request.first_offer_at < request.agreed_at  # type: ignore[operator]
+        assert not ConversationMessage.objects.filter(created_at__gt=now).exists()
