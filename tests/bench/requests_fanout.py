@@ -178,6 +178,8 @@ def worker(*, env: dict[str, str], concurrency: int) -> Iterator[None]:
         command,
         env=env,
         cwd=REPO,
+        # Its banner and log are progress, not results: stderr, so stdout carries only the figures.
+        stdout=sys.stderr,
         start_new_session=True,
         # Only prctl(), and this process starts no threads before it: no lock is held at fork.
         preexec_fn=_die_with_parent,  # noqa: PLW1509
