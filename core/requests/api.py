@@ -24,6 +24,11 @@ def _user(request: Request) -> User:
     return cast("User", request.user)
 
 
+def _visible_request(request: Request, request_id: uuid.UUID) -> HelpRequest:
+    """The request the caller may see, or HelpRequest.DoesNotExist (404): every per-request view starts here."""
+    return selectors.get_visible_request(user=_user(request), request_id=request_id)
+
+
 def _uuid_param(request: Request, name: str) -> uuid.UUID | None:
     if name not in request.query_params:
         return None
@@ -164,7 +169,7 @@ class RequestDetailApi(APIView):
 
     @extend_schema(responses=RequestSerializer)
     def get(self, request: Request, request_id: uuid.UUID) -> Response:
-        found = selectors.get_visible_request(user=_user(request), request_id=request_id)
+        found = _visible_request(request, request_id)
         return Response(RequestSerializer(found).data)
 
 
@@ -193,7 +198,7 @@ class RequestCancelApi(APIView):
     @extend_schema(request=InputSerializer, responses=RequestSerializer)
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
         user = _user(request)
-        found = selectors.get_visible_request(user=user, request_id=request_id)
+        found = _visible_request(request, request_id)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         found = services.do_cancel_request(actor=user, request=found, reason=given.validated_data["reason"])
@@ -206,7 +211,7 @@ class RequestCompleteApi(APIView):
     @extend_schema(request=None, responses=RequestSerializer)
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
         user = _user(request)
-        found = selectors.get_visible_request(user=user, request_id=request_id)
+        found = _visible_request(request, request_id)
         return Response(RequestSerializer(services.do_complete_request(actor=user, request=found)).data)
 
 
@@ -220,7 +225,7 @@ class RequestThankApi(APIView):
     @extend_schema(request=InputSerializer, responses=RequestSerializer)
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
         user = _user(request)
-        found = selectors.get_visible_request(user=user, request_id=request_id)
+        found = _visible_request(request, request_id)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         found = services.do_thank_helpers(actor=user, request=found, text=given.validated_data["text"])
@@ -238,13 +243,13 @@ class RequestOffersApi(APIView):
     @extend_schema(responses=OfferSerializer(many=True))
     def get(self, request: Request, request_id: uuid.UUID) -> Response:
         user = _user(request)
-        found = selectors.get_visible_request(user=user, request_id=request_id)
+        found = _visible_request(request, request_id)
         return Response(OfferSerializer(selectors.offers_on(user=user, request=found), many=True).data)  # type: ignore[arg-type]
 
     @extend_schema(request=InputSerializer, responses={201: OfferSerializer})
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
         user = _user(request)
-        found = selectors.get_visible_request(user=user, request_id=request_id)
+        found = _visible_request(request, request_id)
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         resident_id = given.validated_data["on_behalf_of"]
@@ -348,7 +353,7 @@ class RequestQuestionApi(APIView):
     @extend_schema(request=MessageInputSerializer, responses={201: MessageSerializer})
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
         user = _user(request)
-        found = selectors.get_visible_request(user=user, request_id=request_id)
+        found = _visible_request(request, request_id)
         given = MessageInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         message = services.do_ask_question(actor=user, request=found, body=given.validated_data["body"])

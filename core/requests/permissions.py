@@ -55,6 +55,20 @@ def is_moderator_of(user: User, request: HelpRequest) -> bool:
     return is_tenant_admin(user) or leads_channel(user, request.channel_id)
 
 
+def offerer_ids(offer: Offer) -> set[UUID]:
+    """The helper and whoever made the offer for them (the same person unless staff offered)."""
+    return {offer.helper_id, offer.offered_by_id}
+
+
+def accepted_helper_ids(request: HelpRequest) -> set[UUID]:
+    """Everyone on the helpers' side of an agreement: accepted helpers and the staff who offered for them."""
+    ids: set[UUID] = set()
+    accepted = Offer.objects.filter(request=request, status=OfferStatus.ACCEPTED)
+    for helper_id, offered_by_id in accepted.values_list("helper_id", "offered_by_id"):
+        ids |= {helper_id, offered_by_id}
+    return ids
+
+
 def accepted_offer_of(user: User, request: HelpRequest) -> Offer | None:
     """The user's accepted offer on the request, as the helper or as the staff member who offered for them."""
     return (

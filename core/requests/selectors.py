@@ -30,7 +30,7 @@ from .models import (
     OfferStatus,
     RequestState,
 )
-from .permissions import is_moderator_of, is_poster_side
+from .permissions import accepted_helper_ids, is_moderator_of, is_poster_side, poster_side_user_ids
 
 # How long accepted helpers keep the contact details after a request is completed or cancelled.
 CONTACT_GRACE = timedelta(hours=24)
@@ -227,18 +227,12 @@ def get_request_contact(*, viewer: User, request_id: UUID) -> Contact:
 
 def participant_ids(conversation: Conversation) -> set[UUID]:
     """The poster's side and the accepted helpers (agreement), or the asking helper (question)."""
-    from .permissions import poster_side_user_ids
-
     ids = poster_side_user_ids(conversation.request)
     if conversation.kind == ConversationKind.QUESTION:
         if conversation.helper_id is not None:
             ids.add(conversation.helper_id)
         return ids
-    for helper_id, offered_by_id in Offer.objects.filter(
-        request_id=conversation.request_id, status=OfferStatus.ACCEPTED
-    ).values_list("helper_id", "offered_by_id"):
-        ids |= {helper_id, offered_by_id}
-    return ids
+    return ids | accepted_helper_ids(conversation.request)
 
 
 def conversations_visible_to(user: User) -> QuerySet[Conversation]:

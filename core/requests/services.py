@@ -14,7 +14,7 @@ from core.audit.services import record
 from core.clients.models import Client
 from core.clients.permissions import can_keep_clients_of
 from core.groups.models import Category, Channel, Group, Membership, MembershipStatus
-from core.groups.permissions import is_tenant_admin
+from core.groups.permissions import check_tenant_admin, is_tenant_admin
 from core.moderation.permissions import check_not_suspended
 from core.notifications.events import Event
 from core.qualification.selectors import currently_qualified_user_ids
@@ -33,8 +33,8 @@ from .models import (
     RequestState,
     Timing,
 )
-from .notices import tell
-from .permissions import is_moderator_of, is_poster_side, poster_side_user_ids
+from .notices import tell, tell_after_commit
+from .permissions import accepted_helper_ids, is_moderator_of, is_poster_side, offerer_ids, poster_side_user_ids
 from .selectors import participant_ids, reach_of
 from .states import transition
 from .textcheck import check_no_personal_data
@@ -54,6 +54,12 @@ THANKS = gettext_noop("You were thanked for helping with “%(title)s”.")
 
 def policy() -> RequestPolicy:
     return RequestPolicy.objects.get_or_create(singleton=True)[0]
+
+
+def _open_until(*, now: datetime, starts_at: datetime | None, open_days: int | None = None) -> datetime:
+    """The tenant's default open period (or the poster's), never past the start of the help."""
+    until = now + timedelta(days=open_days or policy().default_open_days)
+    return min(until, starts_at) if starts_at is not None else until
 
 
 def _lock(request: HelpRequest) -> HelpRequest:
@@ -151,9 +157,7 @@ def do_post_request(
     now = timezone.now()
     _check_timing(timing=timing, starts_at=starts_at, ends_at=ends_at, now=now)
     group = _poster_group(actor=actor, channel=channel, client=client, poster_group=poster_group)
-    expires_at = now + timedelta(days=open_days or policy().default_open_days)
-    if starts_at is not None:
-        expires_at = min(expires_at, starts_at)
+    expires_at = _open_until(now=now, starts_at=starts_at, open_days=open_days)
     request = HelpRequest.objects.create(
         channel=channel,
         poster_group=group,
@@ -271,20 +275,18 @@ def do_offer(*, actor: User, request: HelpRequest, message: str = "", on_behalf_
         on_behalf_of=helper if helper.pk != actor.pk else None,
         data={"request": str(request.pk), "group": str(group.pk)},
     )
-    transaction.on_commit(
-        lambda: tell(
-            event=Event.NEW_OFFER,
-            user_ids=poster_side_user_ids(request),
-            key=f"offer:{offer.pk}",
-            request=request,
-            text=NEW_OFFER,
-        )
+    tell_after_commit(
+        event=Event.NEW_OFFER,
+        user_ids=poster_side_user_ids(request),
+        key=f"offer:{offer.pk}",
+        request=request,
+        text=NEW_OFFER,
     )
     return offer
 
 
 def _is_offerer(user: User, offer: Offer) -> bool:
-    return user.pk in (offer.helper_id, offer.offered_by_id)
+    return user.pk in offerer_ids(offer)
 
 
 @transaction.atomic
@@ -302,20 +304,17 @@ def do_withdraw_offer(*, actor: User, offer: Offer) -> Offer:
     return offer
 
 
-def _decline(*, offer: Offer, actor: User | None, request: HelpRequest) -> None:
+def decline_kindly(*, offer: Offer, actor: User | None, request: HelpRequest) -> None:
     offer.status = OfferStatus.DECLINED
     offer.decided_at = timezone.now()
     offer.save(update_fields=["status", "decided_at"])
     record(action="offer.declined", actor=actor, target=offer, data={"request": str(request.pk)})
-    helper_ids = {offer.helper_id, offer.offered_by_id}
-    transaction.on_commit(
-        lambda: tell(
-            event=Event.OFFER_DECLINED,
-            user_ids=helper_ids,
-            key=f"offer:{offer.pk}:declined",
-            request=request,
-            text=OFFER_DECLINED,
-        )
+    tell_after_commit(
+        event=Event.OFFER_DECLINED,
+        user_ids=offerer_ids(offer),
+        key=f"offer:{offer.pk}:declined",
+        request=request,
+        text=OFFER_DECLINED,
     )
 
 
@@ -333,27 +332,24 @@ def do_accept_offer(*, actor: User, offer: Offer) -> Offer:
     offer.decided_at = timezone.now()
     offer.save(update_fields=["status", "decided_at"])
     record(action="offer.accepted", actor=actor, target=offer, data={"request": str(request.pk)})
-    helper_ids = {offer.helper_id, offer.offered_by_id}
-    transaction.on_commit(
-        lambda: tell(
-            event=Event.OFFER_ACCEPTED,
-            user_ids=helper_ids,
-            key=f"offer:{offer.pk}:accepted",
-            request=request,
-            text=OFFER_ACCEPTED,
-        )
+    tell_after_commit(
+        event=Event.OFFER_ACCEPTED,
+        user_ids=offerer_ids(offer),
+        key=f"offer:{offer.pk}:accepted",
+        request=request,
+        text=OFFER_ACCEPTED,
     )
     accepted = Offer.objects.filter(request=request, status=OfferStatus.ACCEPTED).count()
     if accepted >= request.helpers_needed:
-        _agree(request=request, actor=actor)
+        agree(request=request, actor=actor)
     return offer
 
 
-def _agree(*, request: HelpRequest, actor: User | None) -> None:
+def agree(*, request: HelpRequest, actor: User | None) -> None:
     transition(request, to=RequestState.AGREED, actor=actor)
     Conversation.objects.get_or_create(request=request, kind=ConversationKind.AGREEMENT)
     for other in Offer.objects.filter(request=request, status=OfferStatus.PENDING).select_for_update():
-        _decline(offer=other, actor=actor, request=request)
+        decline_kindly(offer=other, actor=actor, request=request)
 
 
 @transaction.atomic
@@ -363,7 +359,7 @@ def do_decline_offer(*, actor: User, offer: Offer) -> Offer:
     _check_poster_side(actor, request)
     if offer.status != OfferStatus.PENDING:
         raise ValidationError(_("This offer is no longer waiting for an answer."), code="not_pending")
-    _decline(offer=offer, actor=actor, request=request)
+    decline_kindly(offer=offer, actor=actor, request=request)
     return offer
 
 
@@ -390,20 +386,16 @@ def do_cancel_agreement(*, actor: User, offer: Offer, reason: str) -> Offer:
         transition(request, to=RequestState.OPEN, actor=actor)
         if request.expires_at <= now:
             # Give it the time it would have had as a new request, still never past its start.
-            request.expires_at = now + timedelta(days=policy().default_open_days)
-            if request.starts_at is not None:
-                request.expires_at = min(request.expires_at, request.starts_at)
+            request.expires_at = _open_until(now=now, starts_at=request.starts_at)
             request.expiry_reminded_at = None
             request.save(update_fields=["expires_at", "expiry_reminded_at"])
-    others = poster_side_user_ids(request) if helper_side else {offer.helper_id, offer.offered_by_id}
-    transaction.on_commit(
-        lambda: tell(
-            event=Event.AGREEMENT_CANCELLED,
-            user_ids=others - {actor.pk},
-            key=f"offer:{offer.pk}:cancelled",
-            request=request,
-            text=AGREEMENT_CANCELLED,
-        )
+    others = poster_side_user_ids(request) if helper_side else offerer_ids(offer)
+    tell_after_commit(
+        event=Event.AGREEMENT_CANCELLED,
+        user_ids=others - {actor.pk},
+        key=f"offer:{offer.pk}:cancelled",
+        request=request,
+        text=AGREEMENT_CANCELLED,
     )
     return offer
 
@@ -420,19 +412,17 @@ def do_cancel_request(*, actor: User, request: HelpRequest, reason: str = "") ->
     transition(request, to=RequestState.CANCELLED, actor=actor, reason=reason.strip())
     told: set[UUID] = set()
     for offer in Offer.objects.filter(request=request, status__in=(OfferStatus.PENDING, OfferStatus.ACCEPTED)):
-        told |= {offer.helper_id, offer.offered_by_id}
+        told |= offerer_ids(offer)
         if offer.status == OfferStatus.PENDING:
             offer.status = OfferStatus.DECLINED
             offer.decided_at = timezone.now()
             offer.save(update_fields=["status", "decided_at"])
-    transaction.on_commit(
-        lambda: tell(
-            event=Event.AGREEMENT_CANCELLED,
-            user_ids=told - {actor.pk},
-            key=f"request:{request.pk}:cancelled",
-            request=request,
-            text=REQUEST_CANCELLED,
-        )
+    tell_after_commit(
+        event=Event.AGREEMENT_CANCELLED,
+        user_ids=told - {actor.pk},
+        key=f"request:{request.pk}:cancelled",
+        request=request,
+        text=REQUEST_CANCELLED,
     )
     return request
 
@@ -460,15 +450,9 @@ def do_thank_helpers(*, actor: User, request: HelpRequest, text: str) -> HelpReq
     request.thanked_at = timezone.now()
     request.save(update_fields=["thanks", "thanked_at"])
     record(action="request.thanked", actor=actor, target=request)
-    helpers: set[UUID] = set()
-    for helper_id, offered_by_id in Offer.objects.filter(request=request, status=OfferStatus.ACCEPTED).values_list(
-        "helper_id", "offered_by_id"
-    ):
-        helpers |= {helper_id, offered_by_id}
-    transaction.on_commit(
-        lambda: tell(
-            event=Event.THANKS, user_ids=helpers, key=f"request:{request.pk}:thanks", request=request, text=THANKS
-        )
+    helpers = accepted_helper_ids(request)
+    tell_after_commit(
+        event=Event.THANKS, user_ids=helpers, key=f"request:{request.pk}:thanks", request=request, text=THANKS
     )
     return request
 
@@ -495,10 +479,8 @@ def _post_message(*, actor: User, conversation: Conversation, body: str) -> Conv
     record(action="message.sent", actor=actor, target=message, data={"request": str(conversation.request_id)})
     others = participant_ids(conversation) - {actor.pk}
     request = conversation.request
-    transaction.on_commit(
-        lambda: tell(
-            event=Event.NEW_MESSAGE, user_ids=others, key=f"message:{message.pk}", request=request, text=NEW_MESSAGE
-        )
+    tell_after_commit(
+        event=Event.NEW_MESSAGE, user_ids=others, key=f"message:{message.pk}", request=request, text=NEW_MESSAGE
     )
     return message
 
@@ -544,8 +526,6 @@ def do_mark_read(*, actor: User, conversation: Conversation) -> None:
 
 
 def do_update_policy(*, actor: User, default_open_days: int, expiry_reminder_hours: int) -> RequestPolicy:
-    from core.groups.permissions import check_tenant_admin
-
     check_tenant_admin(actor)
     if not 1 <= default_open_days <= MAX_OPEN_DAYS:
         raise ValidationError(

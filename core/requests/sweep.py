@@ -11,9 +11,9 @@ from django.utils.translation import gettext_noop
 from core.notifications.events import Event
 
 from .models import HelpRequest, Offer, OfferStatus, RequestState
-from .notices import tell
-from .permissions import poster_side_user_ids
-from .services import _agree, _decline, policy
+from .notices import tell, tell_after_commit
+from .permissions import offerer_ids, poster_side_user_ids
+from .services import agree, decline_kindly, policy
 from .states import transition
 
 # A fan-out not done this long after posting was lost (broker down, worker died) and is redone.
@@ -47,16 +47,19 @@ def _expire_one(request_id: UUID) -> str | None:
             return None
         if Offer.objects.filter(request=request, status=OfferStatus.ACCEPTED).exists():
             # Some helpers were accepted: the request goes ahead with them rather than being lost.
-            _agree(request=request, actor=None)
+            agree(request=request, actor=None)
             text, outcome, event = AGREED_SHORT, "agreed_short", Event.REQUEST_EXPIRED
         else:
             transition(request, to=RequestState.EXPIRED, actor=None)
             for offer in Offer.objects.filter(request=request, status=OfferStatus.PENDING):
-                _decline(offer=offer, actor=None, request=request)
+                decline_kindly(offer=offer, actor=None, request=request)
             text, outcome, event = EXPIRED, "expired", Event.REQUEST_EXPIRED
-        poster = poster_side_user_ids(request)
-        transaction.on_commit(
-            lambda: tell(event=event, user_ids=poster, key=f"request:{request.pk}:closed", request=request, text=text)
+        tell_after_commit(
+            event=event,
+            user_ids=poster_side_user_ids(request),
+            key=f"request:{request.pk}:closed",
+            request=request,
+            text=text,
         )
         return outcome
 
@@ -106,7 +109,7 @@ def do_sweep_requests() -> SweepReport:
                 continue
             tell(
                 event=Event.HELPER_REMINDER,
-                user_ids={offer.helper_id, offer.offered_by_id},
+                user_ids=offerer_ids(offer),
                 key=f"offer:{offer.pk}:reminder",
                 request=offer.request,
                 text=REMINDER,

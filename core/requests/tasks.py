@@ -9,6 +9,8 @@ from django.conf import settings
 from core.celery import app
 from tenants.db import current_schema
 
+from .models import HelpRequest
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,7 +22,12 @@ def notify_new_request(request_id: str) -> int:
     if current_schema() == settings.PUBLIC_SCHEMA_NAME:
         logger.warning("requests.notify_new_request sent without a tenant; nothing to do")
         return 0
-    return do_fan_out(request_id=uuid.UUID(request_id))
+    try:
+        return do_fan_out(request_id=uuid.UUID(request_id))
+    except (ValueError, HelpRequest.DoesNotExist):
+        # A malformed id, or one of another tenant's requests: nothing of this schema to tell.
+        logger.warning("requests.notify_new_request: no request %s in this tenant", request_id)
+        return 0
 
 
 @app.task(name="requests.sweep", acks_late=True, ignore_result=True)
