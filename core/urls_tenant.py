@@ -1,12 +1,12 @@
 """URLs of a tenant's host ({slug}.{BASE_DOMAIN})."""
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.campaigns import views as campaign_views
 from core.groups import views as group_views
 
-from . import api, dpa_views, views
+from . import api, dpa_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("tenant/", api.TenantInfoApi.as_view(), name="tenant-info"),
@@ -30,10 +30,10 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", views.tenant_home, name="home"),
+    path("", include("core.web.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # Sign-up and login by SMS code in the browser (allauth's pages); apps use /api/v1/auth/.
     path("accounts/", include("core.accounts.page_urls")),
     # The links that SMS, e-mails and printed QR codes carry.

@@ -1,0 +1,5 @@
+"""Pages of the web app (being built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
