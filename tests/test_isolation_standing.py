@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
 from core.announcements.models import Announcement
+from core.branding.models import Branding
 from core.audit.services import record
 from core.campaigns.models import Campaign, CampaignSignup, CampaignVisit
 from core.clients.models import Client as ClientRecord
@@ -194,6 +195,7 @@ def _seed_every_kind_of_row(victim: User) -> None:
     Report.objects.create(reporter=victim, message=message, reason=_MARKER)
     Sanction.objects.create(user=victim, kind=SanctionKind.WARNING, reason=_MARKER, given_by=victim)
     Announcement.objects.create(group=group, author=victim, title=_MARKER, body=_MARKER)
+    Branding.objects.create(display_name=_MARKER, primary_colour="#123456")
     NotificationPreference.objects.create(user=victim, event=Event.NEW_REQUEST, channel="sms")
     QuietHours.objects.create(user=victim, start=time(22), end=time(7))
     Notification.objects.create(user=victim, event=Event.NEW_REQUEST, key=_MARKER, channel="sms", body=_MARKER)

@@ -90,14 +90,15 @@ def test_a_signed_in_persons_saved_language_wins_over_the_tenants(melhus: Tenant
         sara = UserFactory.create(language="sv")
         client.force_login(sara)
 
-    # When she opens the site, then it speaks Swedish
-    response = client.get("/")
-    assert "Välkommen till" in response.content.decode()
+    # When she opens the site (her feed), then it speaks Swedish
+    response = client.get("/", follow=True)
+    assert "Hoppa till innehållet" in response.content.decode()
+    assert 'lang="sv"' in response.content.decode()
     assert response["Content-Language"] == "sv"
 
     # ...unless this browser chose another language
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert "Welcome to" in client.get("/").content.decode()
+    assert "Skip to content" in client.get("/", follow=True).content.decode()
 
 
 @pytest.mark.django_db
