@@ -27,3 +27,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+# The __Host- prefix makes browsers refuse these cookies unless they are Secure, for path / and
+# without a Domain attribute: a session can never be widened to the parent domain or a sibling
+# tenant's subdomain, even by a mistaken setting.
+SESSION_COOKIE_NAME = "__Host-session"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_NAME = "__Host-language"

@@ -72,3 +72,17 @@ def test_production_refuses_debug() -> None:
     result = _manage("check", env={**PRODUCTION, "DEBUG": "true"})
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+def test_production_cookies_are_secure_and_bound_to_the_tenants_own_host() -> None:
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY)"
+    )
+    result = _manage("shell", "-c", script, env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    names_and_flags = result.stdout.split()
+    assert names_and_flags[:3] == ["__Host-session", "__Host-csrftoken", "__Host-language"]
+    assert names_and_flags[3:] == ["True", "True", "True", "None", "None", "True", "True"]
