@@ -27,7 +27,7 @@ from onboarding.milestones import ADMIN_FIRST_LOGIN, mark
 from tenants.db import current_schema
 
 from . import ratelimits, services
-from .forms import PhoneNumberField
+from .forms import PhoneNumberField, phone_hint
 from .models import User
 from .phone import normalize_phone
 
@@ -73,6 +73,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
     # --- Reading numbers -------------------------------------------------------------------
 
     def phone_form_field(self, **kwargs: Any) -> PhoneNumberField:
+        # One label and hint on every form that asks for the number (allauth's sign-up form passes "Phone").
+        tenant = getattr(self.request, "tenant", None)
+        kwargs["label"] = _("Your mobile number")
+        kwargs.setdefault("help_text", phone_hint(getattr(tenant, "country", "") or "NO"))
         return PhoneNumberField(**kwargs)
 
     def clean_phone(self, phone: str) -> str:

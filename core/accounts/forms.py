@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.fields import PhoneField
 from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -20,9 +21,22 @@ class PhoneNumberField(PhoneField):  # type: ignore[misc]  # allauth ships no ty
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("validators", [])
         kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("label", _("Your mobile number"))
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "tel", "placeholder": _("e.g. 912 34 567")})
+        # A visible hint says how to type it (see phone_hint); a placeholder would vanish while typing.
+        self.widget.attrs.pop("placeholder", None)
+        self.widget.attrs.update({"inputmode": "tel"})
+
+
+# How a local mobile number looks in each country we serve, for the hint under the field.
+EXAMPLE_NUMBERS = {"NO": "912 34 567", "SE": "070 123 45 67"}
+
+
+def phone_hint(country: str) -> str:
+    """The hint under a phone field: an example in the tenant's country, and how to give a foreign number."""
+    return gettext("For example %(example)s. A number from another country starts with + and its country code.") % {
+        "example": EXAMPLE_NUMBERS.get(country, EXAMPLE_NUMBERS["NO"])
+    }
 
 
 class SignupDetailsForm(forms.Form):

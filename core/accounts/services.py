@@ -1,8 +1,11 @@
-"""Changes to people's accounts: signing up and proving a phone number."""
+"""Changes to people's accounts: signing up, proving a phone number, and their own details."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.audit.services import record
 
@@ -53,4 +56,37 @@ def do_mark_phone_verified(*, user: User, phone: str) -> User:
     user.phone_verified_at = timezone.now()
     user.save(update_fields=["phone_verified_at"])
     record(action="account.phone_verified", actor=user, target=user)
+    return user
+
+
+@transaction.atomic
+def do_update_profile(*, user: User, name: str, email: str, language: str) -> User:
+    """The person changes their own name, e-mail address (empty for none) and language.
+
+    Bad input raises ValidationError with a message per field and changes nothing; the audit row
+    names the fields that changed, never their values.
+    """
+    name, email = name.strip(), User.objects.normalize_email(email.strip())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give your name.")
+    elif len(name) > User._meta.get_field("name").max_length:  # type: ignore[operator]
+        errors["name"] = _("Your name is too long.")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Give a valid e-mail address, like name@example.com.")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        errors["language"] = _("Choose one of the languages offered.")
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    wanted = {"name": name, "email": email, "language": language}
+    changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+    if not changed:
+        return user
+    user.name, user.email, user.language = name, email, language
+    user.save(update_fields=changed)
+    record(action="account.profile_changed", actor=user, target=user, data={"fields": changed})
     return user
