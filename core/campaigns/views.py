@@ -1,16 +1,17 @@
-"""The page a campaign's link and QR code open: what the group is, and a button to join it."""
+"""The page a campaign's link and QR code open: what the group is and requires, and a button to join it."""
 
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.groups.models import MembershipStatus
+from core.web.member_pages.requirements import requirement_rows
 
 from .api import SESSION_VISITS
 from .models import Campaign
@@ -26,6 +27,14 @@ def _session_visit(request: HttpRequest, campaign: Campaign) -> uuid.UUID | None
         return None
 
 
+def _context(request: HttpRequest, campaign: Campaign) -> dict[str, object]:
+    return {
+        "campaign": campaign,
+        "group": campaign.group,
+        "rows": requirement_rows(user=request.user, group=campaign.group),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def landing(request: HttpRequest, code: str) -> HttpResponse:
     try:
@@ -35,7 +44,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "GET":
         visit = do_record_visit(campaign=campaign, known_visit_id=_session_visit(request, campaign))
         request.session[SESSION_VISITS] = {**request.session.get(SESSION_VISITS, {}), str(campaign.pk): str(visit.pk)}
-        return render(request, "campaigns/landing.html", {"campaign": campaign, "group": campaign.group})
+        return render(request, "campaigns/landing.html", _context(request, campaign))
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     try:
@@ -44,7 +53,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
         return render(
             request,
             "campaigns/landing.html",
-            {"campaign": campaign, "group": campaign.group, "errors": error.messages},
+            {**_context(request, campaign), "errors": error.messages},
             status=400,
         )
     if joined.membership.status == MembershipStatus.APPROVED:
@@ -55,4 +64,5 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
             _("Thank you! Your application to %(group)s has been sent; a leader will get back to you.")
             % {"group": campaign.group.name},
         )
-    return HttpResponseRedirect("/")
+    # The group's page shows what is left to do (sign the declaration, show a certificate...).
+    return redirect("web:group", pk=campaign.group_id)

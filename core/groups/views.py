@@ -1,12 +1,14 @@
-"""The page an invitation link opens: see what you are invited to, sign in, accept."""
+"""The page an invitation link opens: see what you are invited to and what it requires, sign in, accept."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from core.web.member_pages.requirements import requirement_rows
 
 from .models import MembershipStatus
 from .selectors import get_usable_invitation
@@ -22,14 +24,16 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.method == "GET":
-        return render(request, "groups/invitation.html", {"invitation": pending})
+        rows = requirement_rows(user=request.user, group=pending.group) if pending.group is not None else []
+        return render(request, "groups/invitation.html", {"invitation": pending, "rows": rows})
     try:
         membership = do_accept_invitation(user=request.user, token=token)
     except ValidationError:
         return render(request, "groups/invitation_invalid.html", status=404)
     if membership is None:
         messages.success(request, _("You are now an admin of this site."))
-    elif membership.status == MembershipStatus.APPROVED:
+        return HttpResponseRedirect("/")
+    if membership.status == MembershipStatus.APPROVED:
         messages.success(request, _("Welcome to %(group)s!") % {"group": membership.group.name})
     else:
         messages.info(
@@ -37,4 +41,5 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             _("You have applied to %(group)s. A leader will approve you once the group's requirements are met.")
             % {"group": membership.group.name},
         )
-    return HttpResponseRedirect("/")
+    # The group's page shows what is left to do before a leader's approval counts.
+    return redirect("web:group", pk=membership.group_id)

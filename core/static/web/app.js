@@ -16,3 +16,11 @@ document.body && document.body.addEventListener("htmx:afterSwap", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+// The installable web app: register the service worker on the tenant's pages (those that link a manifest).
+if ("serviceWorker" in navigator && document.querySelector('link[rel="manifest"]')) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
+      // No worker means no offline page; every page still works.
+    });
+  });
+}
