@@ -292,3 +292,60 @@ def get_visible_message(*, user: User, message_id: UUID) -> ConversationMessage:
     if user.pk not in participant_ids(conversation) and not is_moderator_of(user, conversation.request):
         raise ConversationMessage.DoesNotExist
     return message
+
+
+# --- Helpers of the web pages ------------------------------------------------------------------
+
+
+def with_my_offer(requests: QuerySet[HelpRequest], *, user: User) -> QuerySet[HelpRequest]:
+    """Annotate `my_offer_status`: the status of the person's live offer (as helper or offerer), or None.
+
+    One subquery per row inside the same SELECT, so a feed that shows "you offered" costs no extra query.
+    """
+    mine = (
+        Offer.objects.filter(request_id=OuterRef("pk"), status__in=(OfferStatus.PENDING, OfferStatus.ACCEPTED))
+        .filter(Q(helper_id=user.pk) | Q(offered_by_id=user.pk))
+        .order_by("status")  # "accepted" sorts before "pending": show the accepted one first
+        .values("status")[:1]
+    )
+    return requests.annotate(my_offer_status=Subquery(mine))
+
+
+def channels_to_post_in(user: User) -> QuerySet[Channel]:
+    """Channels the person may post into: those with a publishing group they are approved in; for admins, every
+    open channel that has a publishing group (the service lets admins post through any of them)."""
+    from core.groups.selectors import channels_user_can_post_in
+
+    if is_tenant_admin(user):
+        published = Channel.publishing_groups.through.objects.filter(group__archived_at__isnull=True)
+        return Channel.objects.filter(archived_at__isnull=True, pk__in=published.values("channel_id")).order_by(
+            "name", "id"
+        )
+    return channels_user_can_post_in(user)
+
+
+# Staff choose a resident from a list; beyond this many they are asked to narrow it down by group.
+MAX_RESIDENTS = 200
+
+
+def residents_for_offer(*, user: User, request: HelpRequest) -> list[User]:
+    """People the staff member may offer for: currently qualified members of the channel's answering groups in
+    which the person is staff, other than themselves and the request's own side; by name, at most MAX_RESIDENTS.
+    """
+    from core.qualification.selectors import currently_qualified_user_ids
+
+    staff_groups = list(
+        request.channel.answering_groups.filter(
+            archived_at__isnull=True,
+            memberships__user=user,
+            memberships__status=MembershipStatus.APPROVED,
+            memberships__role=Role.STAFF,
+        )
+    )
+    ids: set[UUID] = set()
+    for group in staff_groups:
+        ids |= currently_qualified_user_ids(group=group)
+    ids -= {user.pk} | poster_side_user_ids(request)
+    if not ids:
+        return []
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("name", "id")[:MAX_RESIDENTS])
