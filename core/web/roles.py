@@ -23,7 +23,7 @@ class Roles:
 
 def roles_of(request: HttpRequest) -> Roles:
     cached = getattr(request, "_web_roles", None)
-    if cached is not None:
+    if isinstance(cached, Roles):
         return cached
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(request.tenant, "schema_name", "public") == "public":  # type: ignore[attr-defined]
