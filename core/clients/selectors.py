@@ -6,7 +6,7 @@ from django.db.models import QuerySet, Subquery
 
 from core.accounts.models import User
 from core.audit.services import record
-from core.groups.models import Membership, MembershipStatus
+from core.groups.models import Group, Membership, MembershipStatus, Purpose
 from core.groups.permissions import is_tenant_admin
 
 from .models import Client
@@ -49,3 +49,12 @@ def get_client_contact(*, viewer: User, client_id: uuid.UUID) -> Client:
     client = clients_visible_to(viewer).select_related("group").get(pk=client_id)
     record(action="client.contact_viewed", actor=viewer, target=client, data={"group": str(client.group_id)})
     return client
+
+
+def groups_keeping_clients_for(user: User) -> QuerySet[Group]:
+    """Need groups in use where the person may add a client: admins every one, else where they are staff or leader."""
+    groups = Group.objects.filter(purpose=Purpose.NEED, archived_at__isnull=True).order_by("name", "id")
+    if is_tenant_admin(user):
+        return groups
+    kept = Membership.objects.filter(user=user, status=MembershipStatus.APPROVED, role__in=KEEPER_ROLES)
+    return groups.filter(pk__in=Subquery(kept.values("group_id")))

@@ -210,3 +210,95 @@ def get_usable_invitation(*, token: str) -> Invitation | None:
         Invitation.objects.select_related("group").filter(token_hash=hash_token(token)).first() if token else None
     )
     return invitation if invitation is not None and invitation_is_usable(invitation) else None
+
+
+# --- For the management pages: what an admin or a group's leaders look after ------------------
+
+
+def _led_group_ids(user: User) -> QuerySet[Membership, UUID]:
+    """Groups in use that the person leads (an approved membership with the leader role)."""
+    return Membership.objects.filter(
+        user=user, status=MembershipStatus.APPROVED, role=Role.LEADER, group__archived_at__isnull=True
+    ).values_list("group_id", flat=True)
+
+
+def groups_managed_by(user: User) -> QuerySet[Group]:
+    """Admins: every group, archived ones too; leaders: the groups in use they lead; others: none.
+
+    Each with its approved members' count and its applicants waiting, in two counts of one join.
+    """
+    groups = Group.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.APPROVED)),
+        applicant_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.APPLIED)),
+    ).order_by("name", "id")
+    if is_tenant_admin(user):
+        return groups
+    return groups.filter(pk__in=_led_group_ids(user), archived_at__isnull=True)
+
+
+def get_managed_group(*, user: User, group_id: UUID) -> Group:
+    """A group the person may manage; Group.DoesNotExist (a 404) for any other, secret or not."""
+    return groups_managed_by(user).get(pk=group_id)
+
+
+def _managed_memberships(user: User) -> QuerySet[Membership]:
+    memberships = Membership.objects.select_related("user", "group")
+    if is_tenant_admin(user):
+        return memberships
+    return memberships.filter(group_id__in=_led_group_ids(user))
+
+
+def applicants_managed_by(user: User) -> QuerySet[Membership]:
+    """Pending applications to the groups in use that the person manages, oldest first."""
+    return (
+        _managed_memberships(user)
+        .filter(status=MembershipStatus.APPLIED, group__archived_at__isnull=True)
+        .order_by("applied_at", "id")
+    )
+
+
+def memberships_managed_by(
+    user: User,
+    *,
+    group_id: UUID | None = None,
+    role: str = "",
+    status: str = "",
+    search: str = "",
+) -> QuerySet[Membership]:
+    """Memberships in the groups the person manages, narrowed by group, role, status and a name or phone search.
+
+    The search matches part of the name (any case) or, when it holds digits, part of the phone number.
+    """
+    memberships = _managed_memberships(user).order_by("user__name", "user_id", "group__name", "id")
+    if group_id is not None:
+        memberships = memberships.filter(group_id=group_id)
+    if role:
+        memberships = memberships.filter(role=role)
+    if status:
+        memberships = memberships.filter(status=status)
+    search = search.strip()
+    if search:
+        digits = "".join(ch for ch in search if ch.isdigit())
+        matches = Q(user__name__icontains=search)
+        if digits:
+            matches |= Q(user__phone__contains=digits)
+        memberships = memberships.filter(matches)
+    return memberships
+
+
+def get_managed_membership(*, viewer: User, membership_id: UUID) -> Membership:
+    """A membership in a group the viewer manages (leaders: groups in use they lead); DoesNotExist otherwise."""
+    return _managed_memberships(viewer).get(pk=membership_id)
+
+
+def get_managed_person(*, viewer: User, user_id: UUID) -> User:
+    """Admins: anyone of the tenant; leaders: someone with a membership of a group they lead; else DoesNotExist."""
+    people = User.objects.all()
+    if not is_tenant_admin(viewer):
+        people = people.filter(memberships__group_id__in=_led_group_ids(viewer)).distinct()
+    return people.get(pk=user_id)
+
+
+def memberships_of_person_for(*, viewer: User, person: User) -> QuerySet[Membership]:
+    """The person's memberships the viewer may see as a manager: all for admins, their own groups' for leaders."""
+    return _managed_memberships(viewer).filter(user=person).order_by("group__name", "id")

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -408,3 +408,29 @@ def checklists_for(
             _item(requirement, records=records, latest=latest, signed=signed, birth_date=user.birth_date, today=today)
         )
     return checklists
+
+
+# --- For the management pages: requirements across groups, declarations with their newest version ---------------
+
+
+def requirements_for_groups(*, group_ids: Collection[UUID]) -> QuerySet[Requirement]:
+    """The requirements of these groups, by group name and then in the order they were added, in one query."""
+    return (
+        Requirement.objects.filter(group_id__in=group_ids)
+        .select_related("group", "declaration")
+        .order_by("group__name", "group_id", "created_at", "id")
+    )
+
+
+def declarations_with_versions() -> QuerySet[Declaration]:
+    """Every declaration with its newest version's number (`current_number`) and when that was published."""
+    newest = DeclarationVersion.objects.filter(declaration=OuterRef("pk")).order_by("-number")
+    return Declaration.objects.annotate(
+        current_number=Subquery(newest.values("number")[:1]),
+        current_published_at=Subquery(newest.values("published_at")[:1]),
+    ).order_by("title", "id")
+
+
+def requirements_asking_for(*, declaration: Declaration) -> QuerySet[Requirement]:
+    """The groups' requirements that ask members to sign this declaration."""
+    return Requirement.objects.filter(declaration=declaration).select_related("group").order_by("group__name")

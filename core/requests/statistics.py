@@ -19,9 +19,13 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     F,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
@@ -79,6 +83,16 @@ class RequestBucket:
     agreed: int
     completed: int
     expired: int
+    # The current state of the bucket's requests, as in the totals; these five add up to `posted`.
+    open: int = 0
+    in_agreement: int = 0
+    cancelled: int = 0
+    # Over the bucket's requests that reached agreement; None when none did.
+    median_time_to_agreement: timedelta | None = None
+
+    @property
+    def expiry_rate(self) -> float | None:
+        return _rate(self.expired, self.posted)
 
 
 @dataclass(frozen=True)
@@ -268,6 +282,12 @@ def _requests(
 ) -> QuerySet[HelpRequest]:
     since, until = _bounds(period)
     requests = HelpRequest.objects.filter(created_at__gte=since, created_at__lt=until).order_by()
+    return _filtered(requests, group_id=group_id, channel_id=channel_id, category_id=category_id)
+
+
+def _filtered(
+    requests: QuerySet[HelpRequest], *, group_id: UUID | None, channel_id: UUID | None, category_id: UUID | None
+) -> QuerySet[HelpRequest]:
     if group_id is not None:
         # Subqueries, not joins through the many-to-many tables: a join would count a request once
         # per group of its channel.
@@ -324,9 +344,28 @@ def _totals(requests: QuerySet[HelpRequest]) -> RequestTotals:
 
 
 def _series(requests: QuerySet[HelpRequest], *, period: Period, bucket: Bucket) -> tuple[RequestBucket, ...]:
-    rows = requests.annotate(bucket=_trunc("created_at", bucket)).values("bucket").annotate(**_outcomes())
+    rows = (
+        requests.annotate(bucket=_trunc("created_at", bucket))
+        .values("bucket")
+        .annotate(
+            **_outcomes(),
+            open=Count("pk", filter=Q(state=RequestState.OPEN)),
+            in_agreement=Count("pk", filter=Q(state=RequestState.AGREED)),
+            cancelled=Count("pk", filter=Q(state=RequestState.CANCELLED)),
+            to_agreement=Median(F("agreed_at") - F("created_at")),
+        )
+    )
     found: Mapping[date, Mapping[str, Any]] = {row["bucket"]: row for row in rows}
-    empty = {"posted": 0, "agreed": 0, "completed": 0, "expired": 0}
+    empty: Mapping[str, Any] = {
+        "posted": 0,
+        "agreed": 0,
+        "completed": 0,
+        "expired": 0,
+        "open": 0,
+        "in_agreement": 0,
+        "cancelled": 0,
+        "to_agreement": None,
+    }
     return tuple(
         RequestBucket(
             start=start,
@@ -334,6 +373,10 @@ def _series(requests: QuerySet[HelpRequest], *, period: Period, bucket: Bucket) 
             agreed=row["agreed"],
             completed=row["completed"],
             expired=row["expired"],
+            open=row["open"],
+            in_agreement=row["in_agreement"],
+            cancelled=row["cancelled"],
+            median_time_to_agreement=row["to_agreement"],
         )
         for start in _bucket_starts(period, bucket)
     )
@@ -418,4 +461,61 @@ def request_statistics(
         by_category=_breakdown(requests, by="category"),
         by_channel=_breakdown(requests, by="channel"),
         memberships=_membership_statistics(memberships, period=period, bucket=bucket),
+    )
+
+
+# --- For the dashboard: what stands now, and each group's share ----------------------------------
+
+
+def open_requests_now(*, viewer: User, group_id: UUID | None = None, channel_id: UUID | None = None) -> int:
+    """Requests open at this moment, whenever they were posted, with the same filters and rights as above."""
+    check_can_see_statistics(viewer=viewer, group_id=group_id, channel_id=channel_id)
+    _check_known(viewer=viewer, group_id=group_id, channel_id=channel_id, category_id=None)
+    requests = HelpRequest.objects.filter(state=RequestState.OPEN).order_by()
+    return _filtered(requests, group_id=group_id, channel_id=channel_id, category_id=None).count()
+
+
+class _SubqueryCount(Subquery):
+    """The number of rows a subquery finds, as a column of the outer query."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def _of_outer_group(requests: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
+    """The requests that the `group` filter keeps for the group of the outer query (same rule as _filtered)."""
+    group = OuterRef(OuterRef("pk"))
+    publishing = Channel.publishing_groups.through.objects.filter(channel_id=OuterRef("channel_id"), group_id=group)
+    answering = Channel.answering_groups.through.objects.filter(channel_id=OuterRef("channel_id"), group_id=group)
+    return requests.filter(Q(poster_group_id=OuterRef("pk")) | Q(Exists(publishing)) | Q(Exists(answering)))
+
+
+def group_breakdown(*, viewer: User, period: Period) -> tuple[Breakdown, ...]:
+    """For each group the viewer may follow (admins: every group in use; leaders: those they lead), in name order.
+
+    Each row counts the requests posted in the period that the `group` filter keeps for that group, so a
+    request shows in the row of the group that posted it and of every group of its channel. Groups with
+    nothing posted are listed with zeros. One query, however many groups; two more for a leader's rights.
+    """
+    check_statistics_input(period=period, bucket="day")
+    if is_tenant_admin(viewer):
+        groups = Group.objects.filter(archived_at__isnull=True)
+    elif viewer.is_authenticated and viewer.is_active and _led_groups(viewer).exists():
+        groups = Group.objects.filter(pk__in=_led_groups(viewer))
+    else:
+        raise PermissionDenied(_("Only the tenant's admins and group leaders may see statistics."))
+    since, until = _bounds(period)
+    posted = _of_outer_group(HelpRequest.objects.filter(created_at__gte=since, created_at__lt=until).order_by())
+    rows = (
+        groups.order_by("name", "pk")
+        .annotate(
+            posted=_SubqueryCount(posted.values("pk")),
+            agreed=_SubqueryCount(posted.filter(_AGREED).values("pk")),
+            expired=_SubqueryCount(posted.filter(state=RequestState.EXPIRED).values("pk")),
+        )
+        .values_list("pk", "name", "posted", "agreed", "expired")
+    )
+    return tuple(
+        Breakdown(id=pk, name=name, posted=n, agreed=agreed, expired=expired, expiry_rate=_rate(expired, n))
+        for pk, name, n, agreed, expired in rows
     )
