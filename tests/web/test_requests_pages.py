@@ -736,6 +736,17 @@ def test_someone_outside_the_agreement_gets_404_on_the_conversation(
         assert not ConversationMessage.objects.exists()
 
 
+def test_a_moderator_reads_the_thread_but_has_no_form_to_write(melhus: Tenant, scene: Scene, agreed: Offer) -> None:
+    with in_schema(melhus.schema_name):
+        conversation = Conversation.objects.get(request_id=agreed.request_id, kind=ConversationKind.AGREEMENT)
+        services.do_send_message(actor=scene.volunteer, conversation=conversation, body="On my way")
+
+    page = _page(web_client(melhus, scene.leader).get(f"/conversations/{conversation.pk}"))
+
+    assert "On my way" in page
+    assert 'name="body"' not in page
+
+
 def test_a_message_is_reported(melhus: Tenant, scene: Scene, agreed: Offer) -> None:
     with in_schema(melhus.schema_name):
         conversation = Conversation.objects.get(request_id=agreed.request_id, kind=ConversationKind.AGREEMENT)

@@ -18,6 +18,7 @@ from core.requests.selectors import (
     get_visible_conversation,
     get_visible_message,
     messages_of,
+    participant_ids,
 )
 from core.requests.services import do_mark_read, do_send_message
 
@@ -53,7 +54,10 @@ def _thread_context(
         "req": conversation.request,
         "thread": thread,
         "form": form or MessageForm(),
-        "may_write": conversation.request.state not in READ_ONLY,
+        "closed": conversation.request.state in READ_ONLY,
+        # Moderators may read a thread they moderate, but only its participants write in it.
+        "may_write": conversation.request.state not in READ_ONLY
+        and person(request).pk in participant_ids(conversation),
     }
 
 
