@@ -39,7 +39,7 @@ PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 MAX_X_LABELS = 8
 
 # Horizontal bars: one row per label, the label's text to the left of its bars.
-ROW_HEIGHT = 36
+ROW_HEIGHT = 28
 LABEL_WIDTH = 180
 LABEL_CHARS = 24
 
@@ -105,7 +105,7 @@ def _shorten(text: str, limit: int = LABEL_CHARS) -> str:
 
 def _open_svg(title: str, *, height: int) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}" focusable="false" font-family="system-ui, sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
@@ -276,7 +276,7 @@ def horizontal_bar_chart(
     top, _step = nice_scale(max(values, default=0))
     height = TOP + ROW_HEIGHT * len(series) * max(len(labels), 1) + 8 * len(labels) + 8
     bar_space = WIDTH - LABEL_WIDTH - RIGHT - 40  # room for the value's text after the longest bar
-    bar_height = ROW_HEIGHT * 0.6
+    bar_height = ROW_HEIGHT * 0.7
     parts = _open_svg(title, height=height)
     y = TOP
     for i, label in enumerate(labels):
@@ -295,7 +295,7 @@ def horizontal_bar_chart(
                 )
             )
             parts.append(
-                f'<text x="{_n(LABEL_WIDTH + length + 6)}" y="{_n(y + bar_height - 6)}" font-size="12" '
+                f'<text x="{_n(LABEL_WIDTH + length + 6)}" y="{_n(y + bar_height - 5)}" font-size="12" '
                 f'fill="{INK}">{escape(fmt(value))}</text>'
             )
             y += ROW_HEIGHT
