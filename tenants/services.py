@@ -1,9 +1,10 @@
-"""Every write to tenants: register a tenant and provision its schema, resumably."""
+"""Every write to tenants: register a tenant and provision its schema, resumably; change its default language."""
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import psycopg
 from django.conf import settings
@@ -15,9 +16,12 @@ from django.utils.translation import gettext as _
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import quote_schema_name
 
-from tenants.db import use_public_schema
+from tenants.db import current_schema, use_public_schema
 
-from .models import Domain, Tenant, TenantStatus
+from .models import Domain, Language, Tenant, TenantStatus
+
+if TYPE_CHECKING:
+    from core.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -143,3 +147,30 @@ def _ensure_domain(tenant: Tenant) -> None:
     )
     if domain.tenant_id != tenant.pk:
         raise ValidationError({"slug": _("This subdomain is already taken.")}, code="slug_taken")
+
+
+@transaction.atomic
+def do_set_default_language(*, actor: "User", language: str) -> Tenant:
+    """The tenant's admins change the language its site speaks to people who have chosen none.
+
+    Runs inside the tenant's schema: the tenant is the one the connection serves, so an admin can
+    only ever change their own tenant's row. The audit row goes to that tenant's log.
+    """
+    from core.audit.services import record
+    from core.groups.permissions import check_tenant_admin
+
+    check_tenant_admin(actor)
+    schema = current_schema()
+    if schema == settings.PUBLIC_SCHEMA_NAME:
+        raise ValidationError(_("The default language belongs to a tenant; this is the public site."))
+    if language not in Language.values:
+        raise ValidationError({"default_language": _("Choose one of the languages Dugnad speaks.")})
+    tenant: Tenant = Tenant.objects.select_for_update().get(schema_name=schema)
+    if tenant.language == language:
+        return tenant
+    before = tenant.language
+    tenant.language = language
+    # save(), not update(): the routing cache forgets the tenant on its post_save signal.
+    tenant.save(update_fields=["language", "updated_at"])
+    record(action="tenant.language_changed", actor=actor, data={"from": before, "to": language})
+    return tenant
