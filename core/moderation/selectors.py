@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from core.accounts.models import User
 from core.groups.permissions import is_tenant_admin
-from core.requests.models import HelpRequest
+from core.requests.models import ConversationMessage, HelpRequest
 
 from .models import Report, ReportStatus, Sanction
 from .permissions import ModerationScope, can_moderate_request, moderation_scope, sanctionable_user_ids
@@ -16,6 +16,7 @@ def _reports_moderated_by(scope: ModerationScope) -> QuerySet[Report]:
     reports = Report.objects.select_related(
         "request__channel",
         "request__poster_group",
+        "request__posted_by",
         "message__author",
         "message__conversation__request__channel",
     )
@@ -39,6 +40,26 @@ def moderation_queue(*, user: User) -> QuerySet[Report]:
 def get_report_for_moderation(*, user: User, report_id: UUID) -> Report:
     """A report (in any status) of content the person moderates; Report.DoesNotExist for anyone else."""
     return _reports_moderated_by(moderation_scope(user)).get(pk=report_id)
+
+
+def messages_around(*, message: ConversationMessage, span: int = 3) -> list[ConversationMessage]:
+    """The reported message with up to `span` messages before and after it in its conversation, in order.
+
+    For a moderator who already may moderate the message: the context, not the whole conversation.
+    Two queries, however long the conversation.
+    """
+    conversation = ConversationMessage.objects.filter(conversation_id=message.conversation_id).select_related("author")
+    earlier = Q(created_at__lt=message.created_at) | Q(created_at=message.created_at, id__lt=message.id)
+    later = Q(created_at__gt=message.created_at) | Q(created_at=message.created_at, id__gt=message.id)
+    before = list(conversation.filter(earlier).order_by("-created_at", "-id")[:span])
+    after = list(conversation.filter(later).order_by("created_at", "id")[:span])
+    return [*reversed(before), message, *after]
+
+
+def open_reports_of(report: Report) -> int:
+    """How many reports of the same content are waiting, this one included."""
+    same = Q(request_id=report.request_id) if report.request_id is not None else Q(message_id=report.message_id)
+    return Report.objects.filter(same, status=ReportStatus.OPEN).count()
 
 
 def get_request_for_moderation(*, user: User, request_id: UUID) -> HelpRequest:
