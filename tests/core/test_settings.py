@@ -81,7 +81,7 @@ def test_production_cookies_are_secure_and_bound_to_the_tenants_own_host() -> No
         " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE,"
         " s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY)"
     )
-    result = _manage("shell", "-c", script, env=PRODUCTION)
+    result = _manage("shell", "--no-imports", "-c", script, env=PRODUCTION)
     assert result.returncode == 0, result.stderr
     names_and_flags = result.stdout.split()
     assert names_and_flags[:3] == ["__Host-session", "__Host-csrftoken", "__Host-language"]
