@@ -122,7 +122,7 @@ def _value_axis(top: float, step: float, fmt: Formatter) -> list[str]:
             f'<line x1="{LEFT}" y1="{_n(y)}" x2="{WIDTH - RIGHT}" y2="{_n(y)}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{_n(y + 4)}" text-anchor="end" font-size="12" fill="{MUTED}">'
+            f'<text x="{LEFT - 6}" y="{_n(y + 4)}" text-anchor="end" font-size="13" fill="{MUTED}">'
             f"{escape(fmt(value))}</text>"
         )
     return parts
@@ -139,7 +139,7 @@ def _label_axis(labels: Sequence[str], centres: Sequence[float]) -> list[str]:
     for i, (label, x) in enumerate(zip(labels, centres, strict=True)):
         if i % every == 0:
             parts.append(
-                f'<text x="{_n(x)}" y="{y}" text-anchor="middle" font-size="12" fill="{MUTED}">{escape(label)}</text>'
+                f'<text x="{_n(x)}" y="{y}" text-anchor="middle" font-size="13" fill="{MUTED}">{escape(label)}</text>'
             )
     return parts
 
