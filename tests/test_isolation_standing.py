@@ -195,7 +195,8 @@ def _seed_every_kind_of_row(victim: User) -> None:
     Report.objects.create(reporter=victim, message=message, reason=_MARKER)
     Sanction.objects.create(user=victim, kind=SanctionKind.WARNING, reason=_MARKER, given_by=victim)
     Announcement.objects.create(group=group, author=victim, title=_MARKER, body=_MARKER)
-    Branding.objects.create(display_name=_MARKER, primary_colour="#123456")
+    # A tenant's display name is public on its own host by design, so it carries no marker.
+    Branding.objects.create(display_name="Røde Kors i Melhus", primary_colour="#123456")
     NotificationPreference.objects.create(user=victim, event=Event.NEW_REQUEST, channel="sms")
     QuietHours.objects.create(user=victim, start=time(22), end=time(7))
     Notification.objects.create(user=victim, event=Event.NEW_REQUEST, key=_MARKER, channel="sms", body=_MARKER)

@@ -32,7 +32,9 @@ def language(request: HttpRequest) -> HttpResponse:
     """Switch this browser to a language the tenant offers, and remember it for the signed-in person."""
     offered = set(branding().languages or []) or {code for code, _name in settings.LANGUAGES}
     code = request.POST.get("language", "")
-    back = request.POST.get("next", "")
+    # Back to the page the switcher was on. The page does not echo its own path into the form, so
+    # no id from a URL is ever written into a page body; the same-origin Referer carries it instead.
+    back = request.POST.get("next") or request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("web:home")
     response = HttpResponseRedirect(back)

@@ -99,3 +99,13 @@ def test_the_menu_follows_the_role(melhus: Tenant) -> None:
     assert "audit" not in {e.name for e in MANAGE if _allowed(e, leader)}
     assert {e.name for e in MANAGE if _allowed(e, admin)} >= {"audit", "settings", "manage-channels"}
     assert Role.LEADER  # roles come from approved memberships (tests/web/test_roles.py)
+
+
+def test_the_language_switcher_returns_to_the_page_it_was_on_without_echoing_its_path(melhus: Tenant) -> None:
+    client = web_client(melhus)
+    page = client.get("/no-such-page-3f2a").content.decode()
+    assert "no-such-page-3f2a" not in page  # the form carries no copy of the URL
+    back = client.post("/language", {"language": "nb"}, HTTP_REFERER="http://melhus.localhost/groups/")
+    assert back["Location"] == "http://melhus.localhost/groups/"
+    elsewhere = client.post("/language", {"language": "nb"}, HTTP_REFERER="http://red-cross.localhost/groups/")
+    assert elsewhere["Location"] == "/"
