@@ -24,8 +24,8 @@ from rest_framework.authtoken.models import Token
 
 from core.accounts.models import User
 from core.announcements.models import Announcement
-from core.branding.models import Branding
 from core.audit.services import record
+from core.branding.models import Branding
 from core.campaigns.models import Campaign, CampaignSignup, CampaignVisit
 from core.clients.models import Client as ClientRecord
 from core.groups.models import Category, Channel, Group, Invitation, Membership, MembershipStatus, Purpose, Role
