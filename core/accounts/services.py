@@ -90,3 +90,16 @@ def do_update_profile(*, user: User, name: str, email: str, language: str) -> Us
     user.save(update_fields=changed)
     record(action="account.profile_changed", actor=user, target=user, data={"fields": changed})
     return user
+
+
+@transaction.atomic
+def do_set_language(*, user: User, language: str) -> User:
+    """The person chooses the language the site and their notices speak (the footer's switcher)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        record(action="account.profile_changed", actor=user, target=user, data={"fields": ["language"]})
+    return user

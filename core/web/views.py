@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from core.accounts.services import do_set_language
 from core.branding.selectors import branding
 
 
@@ -40,9 +41,8 @@ def language(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(back)
     if code not in offered:
         return response
-    if request.user.is_authenticated and request.user.language != code:  # type: ignore[union-attr]
-        request.user.language = code  # type: ignore[union-attr]
-        request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+    if request.user.is_authenticated:
+        do_set_language(user=request.user, language=code)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
