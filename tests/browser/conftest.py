@@ -50,7 +50,9 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 # The demo's people in Melhus, by their part in the tests.
-ADMIN, NURSE, VOLUNTEER, SWEDE, LEADER = "+4740000001", "+4740000002", "+4740000003", "+46701740605", "+4740000005"
+ADMIN, NURSE, VOLUNTEER, LEADER = "+4740000001", "+4740000002", "+4740000003", "+4740000005"
+# Supported-housing staff, the accepted helper of the demo's agreed request.
+HELPER = "+4740000007"
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,13 @@ class Site:
     base_url: str
     campaign_code: str
     invitation_token: str
+    # The demo's agreed request (the nurse's, for a client, with a volunteer accepted).
+    agreed_request: str
 
-    def url(self, path: str) -> str:
-        return f"{self.base_url}{path}"
+    @property
+    def public_url(self) -> str:
+        """The vendor's public site, on the bare host name at the same port."""
+        return self.base_url.replace(f"//{SLUG}.", "//", 1)
 
     def user(self, phone: str) -> User:
         with schema_context(self.tenant.schema_name):
@@ -99,6 +105,7 @@ def site(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
                     User.objects.create_user(person.phone, person.name, language=person.language)
                 seed_melhus(admin_phone=ADMIN)
                 code, token = _seed_extras(User.objects.get(phone=ADMIN))
+                agreed = str(HelpRequest.objects.get(state=RequestState.AGREED).pk)
             server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
             server.daemon = True
             server.start()
@@ -106,7 +113,7 @@ def site(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
             if server.error:
                 raise server.error
             with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-                yield Site(tenant, f"http://{SLUG}.localhost:{server.port}", code, token)
+                yield Site(tenant, f"http://{SLUG}.localhost:{server.port}", code, token, agreed)
         finally:
             if server is not None:
                 server.terminate()
@@ -135,9 +142,8 @@ def playwright(site: Site) -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     assert shutil.which(CHROMIUM), f"no Chromium at {CHROMIUM}: infra/test installs Debian's chromium package"
     # *.localhost resolves to the loopback address in Chromium; the rule makes sure it is IPv4's, where we listen.
-    chromium = playwright.chromium.launch(
-        executable_path=CHROMIUM, args=["--no-sandbox", "--host-resolver-rules=MAP *.localhost 127.0.0.1"]
-    )
+    loopback = "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1"
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", loopback])
     yield chromium
     chromium.close()
 
