@@ -207,9 +207,9 @@ def screenshots(tmp_path: Path) -> Path:
 
 
 def shoot(page: Page, folder: Path, name: str) -> Path:
-    """A picture of the whole page, written as <name>.png; proves the page painted something."""
+    """What the screen shows (as a person sees it, tab bar included), written as <name>.png."""
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     assert path.stat().st_size > 5_000, f"{name}.png looks empty"
     return path
 
