@@ -68,6 +68,8 @@ class Notification(models.Model):
                 condition=models.Q(channel="digest", digest_sent_at__isnull=True),
                 name="notification_digest_due",
             ),
+            # "Who was told of this announcement / request?" reads by occurrence across people.
+            models.Index(fields=("event", "key"), name="notification_occurrence"),
         )
 
     def __str__(self) -> str:
