@@ -33,8 +33,9 @@ MEMBER = (
 MANAGE = (
     Entry("dashboard", _("Dashboard"), "chart", "manages"),
     Entry("manage-groups", _("Groups"), "people", "manages"),
-    Entry("manage-channels", _("Channels"), "arrows", "admin"),
-    Entry("manage-requirements", _("Requirements"), "check", "admin"),
+    # Leaders read both (the channels their groups take part in); only admins change them.
+    Entry("manage-channels", _("Channels"), "arrows", "manages"),
+    Entry("manage-requirements", _("Requirements"), "check", "manages"),
     Entry("manage-applicants", _("Applicants"), "inbox", "manages"),
     Entry("manage-members", _("Members"), "people", "manages"),
     Entry("manage-clients", _("Clients"), "person", "keeps_clients"),

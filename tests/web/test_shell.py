@@ -97,6 +97,9 @@ def test_the_menu_follows_the_role(melhus: Tenant) -> None:
     assert not [e for e in MANAGE if _allowed(e, member)]
     assert {e.name for e in MANAGE if _allowed(e, leader)} >= {"dashboard", "manage-applicants", "moderation"}
     assert "audit" not in {e.name for e in MANAGE if _allowed(e, leader)}
+    # Leaders read the channels and requirements their groups have; only admins change them.
+    assert {e.name for e in MANAGE if _allowed(e, leader)} >= {"manage-channels", "manage-requirements"}
+    assert "settings" not in {e.name for e in MANAGE if _allowed(e, leader)}
     assert {e.name for e in MANAGE if _allowed(e, admin)} >= {"audit", "settings", "manage-channels"}
     assert Role.LEADER  # roles come from approved memberships (tests/web/test_roles.py)
 
