@@ -58,10 +58,19 @@ class TotalsSerializer(serializers.Serializer[RequestTotals]):
 @extend_schema_serializer(component_name="RequestStatisticsBucket")
 class RequestBucketSerializer(serializers.Serializer[RequestBucket]):
     start = serializers.DateField(help_text="First day of the bucket (a Monday for weeks).")
-    posted = serializers.IntegerField()
-    agreed = serializers.IntegerField()
+    posted = serializers.IntegerField(help_text="Requests posted in the bucket.")
+    agreed = serializers.IntegerField(help_text="Of those, reached agreement at any time.")
     completed = serializers.IntegerField()
     expired = serializers.IntegerField()
+    open = serializers.IntegerField(
+        help_text="Their current state: open, in_agreement, completed, cancelled and expired add up to posted."
+    )
+    in_agreement = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    expiry_rate = serializers.FloatField(allow_null=True, help_text="expired / posted; null when none was posted.")
+    median_seconds_to_agreement = SecondsField(
+        source="median_time_to_agreement", allow_null=True, help_text="Over the bucket's requests that were agreed."
+    )
 
 
 @extend_schema_serializer(component_name="RequestStatisticsBreakdown")

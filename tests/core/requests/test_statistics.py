@@ -524,6 +524,15 @@ def test_api_gives_the_admin_the_figures(world: Melhus, in_melhus: Tenant) -> No
     }
     assert [b["start"] for b in body["series"]] == [f"2025-{month:02}-01" for month in range(1, 13)]
     assert sum(b["posted"] for b in body["series"]) == 274
+    # Each bucket carries what the dashboard draws: its requests' states now, expiry rate and time to agreement.
+    for bucket in body["series"]:
+        states = ("open", "in_agreement", "completed", "cancelled", "expired")
+        assert sum(bucket[state] for state in states) == bucket["posted"]
+        if bucket["posted"]:
+            assert bucket["expiry_rate"] == bucket["expired"] / bucket["posted"]
+    assert sum(b["in_agreement"] for b in body["series"]) == 40
+    assert sum(b["cancelled"] for b in body["series"]) == 7
+    assert {b["median_seconds_to_agreement"] for b in body["series"] if b["agreed"]} == {10800.0}
     assert body["by_channel"] == [
         {
             "id": str(world.home_care_channel.pk),
