@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.announcements.models import Announcement
+from core.announcements.services import do_post_announcement
 from core.audit.models import AuditEvent
 from core.groups.models import Category, Role
 from core.moderation.models import Report
@@ -149,7 +151,8 @@ def test_the_feed_is_paginated_and_its_query_count_is_pinned(
     client = web_client(melhus, scene.volunteer)
     client.get("/feed/")  # warm the caches every page shares (branding, routes)
 
-    with django_assert_max_num_queries(11):
+    # The layout's own, the person, the reach, the page of requests and its count, and the news card.
+    with django_assert_max_num_queries(12):
         first = _page(client.get("/feed/"))
     second = _page(client.get("/feed/", {"page": 2}))
 
@@ -157,6 +160,26 @@ def test_the_feed_is_paginated_and_its_query_count_is_pinned(
     assert "Page 1 of 2" in first
     assert "?page=2" in first
     assert second.count('class="card"') == 5
+
+
+def test_the_feed_shows_the_newest_announcement_of_my_groups_while_it_is_news(melhus: Tenant, scene: Scene) -> None:
+    with in_schema(melhus.schema_name):
+        old = do_post_announcement(actor=scene.leader, group=scene.volunteers, title="Summer party", body="In June.")
+        Announcement.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=15))
+        do_post_announcement(actor=scene.leader, group=scene.volunteers, title="Christmas meeting", body="Cake.")
+        do_post_announcement(actor=scene.admin, group=scene.home_care, title="Staff rota", body="For staff.")
+
+    page = _page(web_client(melhus, scene.volunteer).get("/feed/"))
+    elsewhere = _page(web_client(melhus, scene.outsider).get("/feed/"))
+
+    # The newest of his own groups' news, linked to the rest; not another group's, not the stale one.
+    assert "Christmas meeting" in page
+    assert 'href="/announcements/"' in page
+    assert "Staff rota" not in page
+    assert "Summer party" not in page
+    _one_h1(page)
+    # Not for someone outside the group.
+    assert "Christmas meeting" not in elsewhere
 
 
 def test_a_person_in_no_answering_group_is_pointed_to_the_groups(melhus: Tenant, scene: Scene) -> None:
