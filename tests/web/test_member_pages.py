@@ -31,6 +31,7 @@ from core.qualification.services import (
     do_record_police_certificate,
     do_record_training,
 )
+from core.web.templatetags.phones import phone
 from tenants.models import Tenant
 from tests.conftest import in_schema
 from tests.factories import UserFactory, make_group, make_member
@@ -345,7 +346,7 @@ def test_the_profile_shows_my_details_groups_and_the_way_on(melhus: Tenant, kari
     _labelled(page, "id_email")
     _labelled(page, "id_language")
     _labelled(page, "id_birth_date")
-    assert kari.phone in page
+    assert phone(kari.phone) in page  # written as people read it
     assert "/accounts/phone/change/" in page
     assert "Hjemmetjenesten" in page
     assert "Staff" in page
