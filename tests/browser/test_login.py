@@ -1,4 +1,4 @@
-"""SMS login and sign-up in a real browser, with the keyboard alone, and axe-core on every step."""
+"""SMS login, sign-up and posting a request in a real browser with the keyboard alone, and axe-core on the way."""
 
 import re
 from pathlib import Path
@@ -7,9 +7,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.accounts.models import User
+from core.requests.models import HelpRequest
 from tests.conftest import in_schema
 
-from .conftest import VOLUNTEER, Contexts, Site, axe_violations, shoot, sms_code
+from .conftest import NURSE, VOLUNTEER, Contexts, Site, axe_violations, shoot, sms_code
 
 
 def tab_to(page: Page, element_id: str, *, most: int = 25) -> None:
@@ -89,3 +90,23 @@ def test_a_newcomer_signs_up_with_name_and_number_and_is_signed_in(contexts: Con
         person = User.objects.get(phone="+4740000060")
     assert person.name == "Liv Sandvik"
     assert person.phone_verified_at is not None
+
+
+def test_staff_post_a_request_for_a_client_with_the_keyboard_alone(contexts: Contexts, site: Site) -> None:
+    page = contexts.open(phone=NURSE)
+    page.goto("/requests/new")
+
+    # Tab to "For whom", pick the first client with the arrow key, tab to the title, type, press Enter.
+    tab_to(page, "id_for_whom")
+    # Where the focus is, the person sees it: the focused field has a visible outline.
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "id_title")
+    page.keyboard.type("Handle til helga")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Handle til helga")
+    with in_schema(site.tenant.schema_name):
+        posted = HelpRequest.objects.select_related("client", "posted_by").get(title="Handle til helga")
+    assert posted.client is not None
+    assert posted.posted_by.phone == NURSE
