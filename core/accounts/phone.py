@@ -1,4 +1,4 @@
-"""Phone numbers: parse what people type into E.164, Norwegian and Swedish numbers first."""
+"""Phone numbers: parse what people type into E.164, Norwegian and Swedish numbers first, and show them back."""
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -35,3 +35,17 @@ def validate_e164(value: str) -> None:
     """Model-field validator: the stored value must already be a valid E.164 number."""
     if not value.startswith("+") or normalize_phone(value) != value:
         raise ValidationError(_("Store phone numbers in E.164 form, e.g. +4791234567."), code="not_e164")
+
+
+def display_phone(value: str | None) -> str:
+    """A stored E.164 number in its country's international format (+47 91 23 45 67), for people to read.
+
+    Anything that does not parse is shown as it is; an empty value is an empty string.
+    """
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

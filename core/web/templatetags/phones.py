@@ -1,18 +1,8 @@
-"""`{{ number|phone }}`: an E.164 number written the way people read it (+47 400 00 003)."""
+"""`{{ number|phone }}`: an E.164 number written the way people read it (+47 91 23 45 67)."""
 
-import phonenumbers
 from django import template
 
+from core.accounts.phone import display_phone
+
 register = template.Library()
-
-
-@register.filter
-def phone(value: str | None) -> str:
-    """The international format of a stored E.164 number; anything unparsable is shown as it is."""
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+register.filter("phone", display_phone)
