@@ -151,6 +151,30 @@ def _rows(labels: Sequence[str], series: Sequence[Series], fmt: Formatter) -> tu
     )
 
 
+def _chart(
+    kind: str,
+    parts: list[str],
+    *,
+    title: str,
+    label_heading: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    rows: tuple[tuple[str, tuple[str, ...]], ...],
+    total_heading: str = "",
+) -> Chart:
+    """The finished chart: its SVG from `parts`, every text of which went through escape()."""
+    return Chart(
+        kind=kind,
+        title=title,
+        label_heading=label_heading,
+        labels=tuple(labels),
+        series=tuple(series),
+        svg=mark_safe("".join(parts)),  # noqa: S308 - every text in it went through escape()
+        rows=rows,
+        total_heading=total_heading,
+    )
+
+
 def _check(labels: Sequence[str], series: Sequence[Series]) -> None:
     for s in series:
         if len(s.values) != len(labels):
@@ -201,13 +225,13 @@ def bar_chart(
             )
         )
     parts += [*_label_axis(labels, centres), "</svg>"]
-    return Chart(
-        kind="bar",
+    return _chart(
+        "bar",
+        parts,
         title=title,
         label_heading=label_heading,
-        labels=tuple(labels),
-        series=(series,),
-        svg=mark_safe("".join(parts)),  # noqa: S308 - every text in it went through escape()
+        labels=labels,
+        series=[series],
         rows=_rows(labels, [series], fmt),
     )
 
@@ -250,13 +274,13 @@ def stacked_bar_chart(
             )
     parts += [*_label_axis(labels, centres), "</svg>"]
     rows = tuple((label, (*cells, fmt(totals[i]))) for i, (label, cells) in enumerate(_rows(labels, series, fmt)))
-    return Chart(
-        kind="stacked",
+    return _chart(
+        "stacked",
+        parts,
         title=title,
         label_heading=label_heading,
-        labels=tuple(labels),
-        series=tuple(series),
-        svg=mark_safe("".join(parts)),  # noqa: S308 - every text in it went through escape()
+        labels=labels,
+        series=series,
         rows=rows,
         total_heading=total_heading,
     )
@@ -309,13 +333,13 @@ def horizontal_bar_chart(
         f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{_n(y)}" stroke="{MUTED}" stroke-width="1"/>'
     )
     parts.append("</svg>")
-    return Chart(
-        kind="hbar",
+    return _chart(
+        "hbar",
+        parts,
         title=title,
         label_heading=label_heading,
-        labels=tuple(labels),
-        series=tuple(series),
-        svg=mark_safe("".join(parts)),  # noqa: S308 - every text in it went through escape()
+        labels=labels,
+        series=series,
         rows=_rows(labels, series, fmt),
     )
 
@@ -359,12 +383,12 @@ def line_chart(
             )
         parts.extend(points)
     parts += [*_label_axis(labels, centres), "</svg>"]
-    return Chart(
-        kind="line",
+    return _chart(
+        "line",
+        parts,
         title=title,
         label_heading=label_heading,
-        labels=tuple(labels),
-        series=tuple(series),
-        svg=mark_safe("".join(parts)),  # noqa: S308 - every text in it went through escape()
+        labels=labels,
+        series=series,
         rows=_rows(labels, series, fmt),
     )
