@@ -1,9 +1,11 @@
 """Announcements: those a person may read (their groups', or all for admins), those they manage, whom each reached."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from uuid import UUID
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from core.accounts.models import User
 from core.groups.models import Group, Membership, MembershipStatus, Role
@@ -22,6 +24,15 @@ def announcements_for(user: User, *, group: Group | None = None) -> QuerySet[Ann
         return announcements
     mine = Membership.objects.filter(user=user, status=MembershipStatus.APPROVED).values("group_id")
     return announcements.filter(group_id__in=mine)
+
+
+# How long an announcement is news, shown on the feed members open every day.
+NEWS_FOR = timedelta(days=14)
+
+
+def latest_news_for(user: User) -> Announcement | None:
+    """The newest announcement to the person's groups while it is news (NEWS_FOR), else None."""
+    return announcements_for(user).filter(created_at__gte=timezone.now() - NEWS_FOR).first()
 
 
 def announcements_managed_by(user: User) -> QuerySet[Announcement]:

@@ -1,21 +1,16 @@
 """The lists of requests: the feed of what I can help with, the requests I posted, the offers I made."""
 
-from datetime import timedelta
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.announcements.selectors import announcements_for
+from core.announcements.selectors import latest_news_for
 from core.groups.selectors import categories
 from core.requests.selectors import feed_for, offers_made_by, reach_of, requests_posted_by, with_my_offer
 
 from ..pages import is_htmx, member_required
 from .common import page_of, person
 from .forms import FeedFilterForm, StateFilterForm
-
-NEWS_FOR = timedelta(days=14)
 
 
 @require_GET
@@ -40,10 +35,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     }
     if is_htmx(request):
         return render(request, "web/requests/_feed_results.html", context)
-    # The newest word from the leaders of my groups, while it is news, on the page members open most.
-    context["news"] = (
-        announcements_for(user).filter(created_at__gte=timezone.now() - NEWS_FOR).first() if page.number == 1 else None
-    )
+    # The newest word from the leaders of my groups, on the page members open most.
+    context["news"] = latest_news_for(user) if page.number == 1 else None
     return render(request, "web/requests/feed.html", context)
 
 

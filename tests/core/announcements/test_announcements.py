@@ -1,10 +1,13 @@
 """Leaders announce to their group's members; nobody else posts, and other tenants see nothing."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from core.announcements.models import Announcement
+from core.announcements.selectors import NEWS_FOR, latest_news_for
 from core.announcements.services import do_notify_members
 from core.announcements.tasks import notify
 from core.groups.models import MembershipStatus, Role
@@ -98,3 +101,18 @@ def test_listing_announcements_costs_the_same_for_many(in_melhus: Tenant, django
         of_group = api.get(f"groups/{groups[0].pk}/announcements/")
     assert len(mine.json()["results"]) == 15
     assert len(of_group.json()["results"]) == 5
+
+
+def test_the_latest_news_is_the_newest_announcement_of_my_groups_for_two_weeks(in_melhus: Tenant) -> None:
+    mine, other = make_group("Besøksvenner"), make_group("Leksehjelp")
+    leader = make_member(mine, role=Role.LEADER).user
+    member = make_member(mine).user
+    outsider = make_member(other).user
+    older = Announcement.objects.create(group=mine, author=leader, title="Sommerfest", body="I juni.")
+    assert latest_news_for(member) == older
+    newest = Announcement.objects.create(group=mine, author=leader, title="Julemøte", body="Kake.")
+    assert latest_news_for(member) == newest
+    assert latest_news_for(outsider) is None
+    # Two weeks on, it is no longer news.
+    Announcement.objects.update(created_at=timezone.now() - NEWS_FOR - timedelta(minutes=1))
+    assert latest_news_for(member) is None
