@@ -77,12 +77,17 @@ def seed_demo() -> list[Tenant]:
             slug=demo.slug, name=demo.name, kind=demo.kind, country="NO", language="nb", org_number=demo.org_number
         )
         with schema_context(tenant.schema_name):
-            for person in demo.people:
-                if not User.objects.filter(phone=person.phone).exists():
-                    User.objects.create_user(person.phone, person.name, language=person.language)
-            if demo.content == "melhus":
-                seed_melhus(admin_phone=demo.people[0].phone)
-            elif demo.content == "red-cross":
-                seed_red_cross(admin_phone=demo.people[0].phone)
+            seed_people_and_content(demo)
         tenants.append(tenant)
     return tenants
+
+
+def seed_people_and_content(demo: DemoTenant) -> None:
+    """Inside the tenant's schema: its demo people, then its groups, channels, clients and requests."""
+    for person in demo.people:
+        if not User.objects.filter(phone=person.phone).exists():
+            User.objects.create_user(person.phone, person.name, language=person.language)
+    if demo.content == "melhus":
+        seed_melhus(admin_phone=demo.people[0].phone)
+    elif demo.content == "red-cross":
+        seed_red_cross(admin_phone=demo.people[0].phone)

@@ -26,14 +26,13 @@ from core.accounts.models import User
 from core.announcements.services import do_post_announcement
 from core.campaigns.services import do_create_campaign
 from core.celery import app
-from core.demo import seed_melhus
 from core.groups.models import Group
 from core.groups.services import do_invite
 from core.messaging.backends.filebased import read_sent_sms
 from core.moderation.services import do_report
 from core.requests.models import HelpRequest, RequestState
 from tenants.db import use_public_schema
-from tenants.demo import DEMO_TENANTS
+from tenants.demo import DEMO_TENANTS, seed_people_and_content
 from tenants.models import Tenant
 from tenants.services import provision_tenant
 from tests.core.accounts.conftest import CODE
@@ -94,16 +93,13 @@ def site(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
     """A committed tenant with the Melhus demo, served by a threaded live server, with a Celery worker."""
     assert os.environ.get("REDIS_URL"), "the browser tests need a real Redis: run them through infra/test"
     with django_db_blocker.unblock():
-        melhus = DEMO_TENANTS[0]
         tenant = provision_tenant(
             slug=SLUG, name="Melhus kommune", kind="municipality", country="NO", language="nb", org_number="944117784"
         )
         server: LiveServerThread | None = None
         try:
             with schema_context(tenant.schema_name):
-                for person in melhus.people:
-                    User.objects.create_user(person.phone, person.name, language=person.language)
-                seed_melhus(admin_phone=ADMIN)
+                seed_people_and_content(DEMO_TENANTS[0])
                 code, token = _seed_extras(User.objects.get(phone=ADMIN))
                 agreed = str(HelpRequest.objects.get(state=RequestState.AGREED).pk)
             server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
