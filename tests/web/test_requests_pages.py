@@ -182,6 +182,22 @@ def test_the_feed_shows_the_newest_announcement_of_my_groups_while_it_is_news(me
     assert "Christmas meeting" not in elsewhere
 
 
+def test_the_feeds_news_never_crosses_tenants(melhus: Tenant, red_cross: Tenant, scene: Scene) -> None:
+    with in_schema(red_cross.schema_name):
+        theirs = build_scene()
+        do_post_announcement(actor=theirs.leader, group=theirs.volunteers, title="Red Cross news", body="Theirs.")
+    with in_schema(melhus.schema_name):
+        do_post_announcement(actor=scene.leader, group=scene.volunteers, title="Melhus news", body="Ours.")
+
+    ours = _page(web_client(melhus, scene.volunteer).get("/feed/"))
+    their_feed = _page(web_client(red_cross, theirs.volunteer).get("/feed/"))
+
+    assert "Melhus news" in ours
+    assert "Red Cross news" not in ours
+    assert "Red Cross news" in their_feed
+    assert "Melhus news" not in their_feed
+
+
 def test_a_person_in_no_answering_group_is_pointed_to_the_groups(melhus: Tenant, scene: Scene) -> None:
     response = web_client(melhus, scene.outsider).get("/feed/")
     page = _page(response)
